@@ -1,0 +1,1 @@
+"""Shared building blocks: errors, result and evidence types, safe page loading."""
