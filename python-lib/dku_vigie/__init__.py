@@ -1,0 +1,1 @@
+"""DSS adapters: the only code that imports `dataiku` or `dataikuapi`. Everything else lives in `vigie`."""

@@ -1,0 +1,1 @@
+"""The recipe contract and its local implementation: descriptors, parameters, project store, runner and flows."""

@@ -1,0 +1,28 @@
+"""Which python-lib function implements each plugin component: the one map the local runner and DSS share."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from vigie.core.errors import UsageError
+
+# component kind -> component id -> "module:function"
+HANDLERS: dict[str, dict[str, str]] = {
+    "recipe": {
+        "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_recipe",
+    },
+    "macro": {
+        "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_macro",
+    },
+}
+
+
+def handler(kind: str, component_id: str) -> Callable:
+    """The function that runs a component, imported on demand."""
+    target = HANDLERS.get(kind, {}).get(component_id)
+    if target is None:
+        known = ", ".join(sorted(HANDLERS.get(kind, {}))) or "none"
+        raise UsageError(f"unknown {kind} '{component_id}' (known: {known})")
+    module_name, _, function_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
