@@ -35,7 +35,7 @@ TOY_RECIPE = {
 
 @pytest.fixture
 def toy_plugin(tmp_path, monkeypatch):
-    """A plugin root with one recipe, 'toy-copy', whose handler is tests/unit/runtime/toy_handlers.py."""
+    """A plugin root with one recipe, 'toy-copy', whose handler is tests/toy_handlers.py."""
     root = tmp_path / "plugin"
     (root / "custom-recipes" / "toy-copy").mkdir(parents=True)
     (root / "custom-recipes" / "toy-copy" / "recipe.json").write_text(json.dumps(TOY_RECIPE))
