@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from vigie.runtime import plugin, registry
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,13 +6,13 @@ import logging
 from typing import Callable
 
 from dataiku.runnables import Runnable
-
-from dku_vigie.config import resolved_config
-from dku_vigie.store import DSSStore
 from vigie.runtime import registry
 from vigie.runtime.context import Progress
 from vigie.runtime.macro import MacroContext
 from vigie.runtime.plugin import load_descriptor
+
+from dku_vigie.config import resolved_config
+from dku_vigie.store import DSSStore
 
 PROGRESS_TARGET = 100
 

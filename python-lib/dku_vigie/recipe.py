@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from dataiku import customrecipe
-
-from dku_vigie.config import resolved_config
-from dku_vigie.store import DSSStore
 from vigie.runtime import registry
 from vigie.runtime.context import RecipeContext
 from vigie.runtime.plugin import load_descriptor
+
+from dku_vigie.config import resolved_config
+from dku_vigie.store import DSSStore
 
 
 def run_recipe(recipe_id: str) -> None:

@@ -8,7 +8,6 @@ from typing import IO, Optional
 
 import dataiku
 import pandas as pd
-
 from vigie.runtime.context import ChunkWriter, DatasetInput, DatasetOutput, Folder, Schema, Store
 
 

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 import vigie
 from vigie.runtime import registry
 from vigie.runtime.descriptors import all_descriptor_files, check_code_reads, check_descriptor

@@ -104,7 +104,7 @@ class Progress(ABC):
     @abstractmethod
     def update(self, n: int = 1) -> None: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most reporters have nothing to finish
         """Finish the report; nothing to do by default."""
 
     def __enter__(self) -> Progress:

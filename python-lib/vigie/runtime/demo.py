@@ -7,7 +7,7 @@ from typing import Callable, Optional
 
 import pyarrow.parquet as pq
 
-from vigie.runtime.flow import StepOutcome, Step, load_flow, run_flow
+from vigie.runtime.flow import Step, StepOutcome, load_flow, run_flow
 from vigie.runtime.local import LocalProject
 from vigie.runtime.plugin import resource_path
 

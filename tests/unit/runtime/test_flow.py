@@ -8,7 +8,6 @@ import time
 import pandas as pd
 import pytest
 import yaml
-
 from vigie.cli import main
 from vigie.core.errors import UsageError
 from vigie.runtime.flow import execution_order, load_flow, parse_flow, run_flow

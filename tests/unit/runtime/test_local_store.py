@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from vigie.core.errors import UsageError
 from vigie.runtime.local import LocalProject
 

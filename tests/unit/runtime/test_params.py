@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from vigie.core.errors import UsageError
 from vigie.runtime.params import Config, coerce, parse_assignments, resolve_config
 

@@ -1,10 +1,9 @@
-"""Running a recipe locally through the CLI: roles and parameters checked against recipe.json, exit code 2 on bad use."""
+"""Running a recipe locally through the CLI: roles and parameters checked against recipe.json; bad use exits 2."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from vigie.cli import main
 from vigie.runtime.descriptors import handler_reads
 from vigie.runtime.local import LocalProject
