@@ -27,6 +27,7 @@ from vigie.synth.page import FieldValue, RenderedPage, Word
 
 DPI_CHOICES = (150, 200, 300)
 SPLITS = ("train", "calibration", "test")
+SPLICING_DONOR_ATTEMPTS = 3
 LABEL_COLUMNS = [
     "id", "doc_type", "template", "forged", "operation", "field", "field_name", "dpi", "jpeg_quality",
     "n_compressions", "resize_factor", "rotation_deg", "split", "seed", "inconsistency", "benign_edits",
@@ -63,24 +64,6 @@ def page_seed(corpus_seed: int, index: int) -> int:
     return int(np.random.SeedSequence([corpus_seed, index]).generate_state(1)[0])
 
 
-def _transform_page(page: RenderedPage, image: np.ndarray, affine: np.ndarray) -> RenderedPage:
-    """The page's ground truth with every box mapped into the coordinates of `image`."""
-    shape = image.shape[:2]
-
-    def move(box):
-        return degrade.transform_box(box, affine, shape)
-
-    return replace(page, image=image,
-                   words=[replace(w, box=move(w.box)) for w in page.words],
-                   fields=[replace(f, box=move(f.box)) for f in page.fields])
-
-
-def _compose(second: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """The 2x3 affine applying `first` then `second`."""
-    full = lambda a: np.vstack([a, [0.0, 0.0, 1.0]])  # noqa: E731
-    return (full(second) @ full(first))[:2]
-
-
 def _png(mask: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(mask.astype(np.uint8) * 255, mode="L").save(buffer, format="PNG", optimize=False)
@@ -96,7 +79,7 @@ def _scan(page: RenderedPage, options: CorpusOptions, rng: np.random.Generator):
     plan = degrade.sample_plan(rng) if options.degrade else degrade.identity_plan()
     scanned, affine = degrade.scan(page.image, plan, rng)
     scanned = degrade.first_save(scanned, plan)
-    return plan, _transform_page(page, scanned, affine), affine
+    return plan, degrade.transform_page(page, affine, scanned), affine
 
 
 def _donor(options: CorpusOptions, doc_type: str, rng: np.random.Generator) -> tuple[np.ndarray, RenderedPage]:
@@ -107,6 +90,24 @@ def _donor(options: CorpusOptions, doc_type: str, rng: np.random.Generator) -> t
     donor = templates.render(donor_type, donor_template, _choose_dpi(options, rng), rng)
     _plan, scanned, _affine = _scan(donor, options, rng)
     return scanned.image, scanned
+
+
+def _forge(page: RenderedPage, options: CorpusOptions, doc_type: str,
+           rng: np.random.Generator) -> Optional[forgeries.Forgery]:
+    """A forgery of one of the page's fields, by an operation and field kind drawn at random among those possible.
+
+    Splicing tries a few donors, since a donor must hold a word that fits the target field.
+    """
+    choices = [(op, kind) for op in forgeries.FORGERY_OPERATIONS for kind in forgeries.forgeable_kinds(page, op)]
+    for choice in rng.permutation(len(choices)):
+        operation, kind = choices[int(choice)]
+        for _attempt in range(SPLICING_DONOR_ATTEMPTS if operation == "splicing" else 1):
+            donor = _donor(options, doc_type, rng) if operation == "splicing" else None
+            try:
+                return forgeries.apply_forgery(page.image, page, operation, kind, rng, donor=donor)
+            except forgeries.ForgeryError:
+                continue
+    return None
 
 
 def _split(template: str, doc_type: str, options: CorpusOptions, rng: np.random.Generator) -> str:
@@ -140,16 +141,13 @@ def generate_page(options: CorpusOptions, index: int) -> GeneratedPage:
     plan, scanned, scan_affine = _scan(page, options, rng)
     image, mask, source_mask, forgery_record = scanned.image, None, None, None
     if wants_forgery:
-        choices = [(op, kind) for op in forgeries.FORGERY_OPERATIONS for kind in forgeries.forgeable_kinds(scanned, op)]
-        if choices:
-            operation, kind = choices[int(rng.integers(len(choices)))]
-            donor = _donor(options, doc_type, rng) if operation == "splicing" else None
-            forgery = forgeries.apply_forgery(scanned.image, scanned, operation, kind, rng, donor=donor)
+        forgery = _forge(scanned, options, doc_type, rng)
+        if forgery is not None:
             image, mask, source_mask, forgery_record = (forgery.image, forgery.mask, forgery.source_mask,
                                                         forgery.record)
 
     data, final, (mask, source_mask), save_affine = degrade.resave(image, plan, [mask, source_mask])
-    final_page = _transform_page(scanned, final, save_affine)
+    final_page = degrade.transform_page(scanned, save_affine, final)
     if forgery_record:
         forgery_record = _map_record_boxes(forgery_record, save_affine, final.shape[:2])
     ext = "jpg" if data[:2] == b"\xff\xd8" else "png"
@@ -168,7 +166,7 @@ def generate_page(options: CorpusOptions, index: int) -> GeneratedPage:
         "fields": [_field_json(f) for f in final_page.fields],
         "words": [_word_json(w) for w in final_page.words],
         "content": page.content, "inconsistencies": page.inconsistencies,
-        "benign_edits": [_map_record_boxes(r, _compose(save_affine, scan_affine), final.shape[:2])
+        "benign_edits": [_map_record_boxes(r, degrade.compose(save_affine, scan_affine), final.shape[:2])
                          for r in benign_records],
         "forgery": forgery_record, "degradation": degradation,
     }

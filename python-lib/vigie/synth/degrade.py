@@ -34,7 +34,7 @@ class DegradationPlan:
     shift_px: tuple[int, int]  # placement offset on the platen
     resize_factor: float  # 0.75-1.25 when the forger's software rescales the page, else 1.0
     resize_interpolation: str  # one of RESIZE_INTERPOLATIONS
-    jpeg_qualities: list[int]  # 1 to 3 compressions, each 60-95; the first is the scanner's
+    jpeg_qualities: list[int]  # 1 to 3 compressions, each 60-95; the first is the scanner's (none: lossless)
     jpeg_subsamplings: list[str]  # chroma subsampling of each compression
     grid_shifts: list[tuple[int, int]]  # (dx, dy) in 0..7: where each recompression's 8x8 grid sits on the content
     grayscale: bool  # the scanner saved a grey-level JPEG
@@ -46,6 +46,7 @@ class DegradationPlan:
     paper_tint: tuple[int, int, int]  # per-channel offset of the paper from neutral
     shading_amplitude: float  # low-frequency illumination and paper unevenness, grey levels
     dust_specks: int  # small dark specks on the platen
+    background_removal: bool  # the scanner's "text" mode clips the paper to pure white, wiping its grain
     bed_color: tuple[int, int, int]  # scanner lid colour shown where the rotated page leaves the frame
 
     def to_record(self) -> dict:
@@ -58,71 +59,84 @@ class DegradationPlan:
         return record
 
 
+def identity_plan() -> DegradationPlan:
+    """The chain that changes nothing: a born-digital page kept lossless (PNG), for undegraded corpora."""
+    return DegradationPlan(print_scan=False, noise_sigma=0.0, blur_sigma=0.0, rotation_deg=0.0, shift_px=(0, 0),
+                           resize_factor=1.0, resize_interpolation="area", jpeg_qualities=[], jpeg_subsamplings=[],
+                           grid_shifts=[], grayscale=False, toner_spread=0.0, toner_threshold=0.5, black_level=0,
+                           white_level=255, gamma=1.0, paper_tint=(0, 0, 0), shading_amplitude=0.0, dust_specks=0,
+                           background_removal=False, bed_color=(255, 255, 255))
+
+
 def sample_plan(rng: np.random.Generator) -> DegradationPlan:
     """Draw one realistic office scan-and-save chain: mostly flatbed or feeder scans, sometimes a born-digital page."""
     print_scan = bool(rng.random() < 0.85)
     n_jpeg = int(rng.choice([1, 2, 3], p=[0.2, 0.55, 0.25]))
-    qualities = [int(q) for q in rng.integers(60, 96, size=n_jpeg)]
-    subsamplings = [str(SUBSAMPLINGS[i]) for i in rng.choice(3, size=n_jpeg, p=[0.6, 0.15, 0.25])]
-    shifts = [(int(dx), int(dy)) for dx, dy in rng.integers(0, 8, size=(n_jpeg - 1, 2))]
-    resized = bool(rng.random() < 0.4)
-    resize_factor = round(float(rng.uniform(0.75, 1.25)), 4) if resized else 1.0
-    interpolation = str(rng.choice(list(RESIZE_INTERPOLATIONS)))
+    saves = dict(
+        jpeg_qualities=[int(q) for q in rng.integers(60, 96, size=n_jpeg)],
+        jpeg_subsamplings=[str(SUBSAMPLINGS[i]) for i in rng.choice(3, size=n_jpeg, p=[0.6, 0.15, 0.25])],
+        grid_shifts=[(int(dx), int(dy)) for dx, dy in rng.integers(0, 8, size=(n_jpeg - 1, 2))],
+        resize_factor=round(float(rng.uniform(0.75, 1.25)), 4) if rng.random() < 0.4 else 1.0,
+        resize_interpolation=str(rng.choice(list(RESIZE_INTERPOLATIONS))),
+    )
+    plan = dataclasses.replace(identity_plan(), **saves)
+    if not print_scan:
+        return plan
     tint = rng.integers(-4, 3, size=3)
-    if print_scan:
-        scan = dict(
-            noise_sigma=round(float(rng.uniform(0.8, 4.0)), 3),
-            blur_sigma=round(float(rng.uniform(0.35, 1.1)), 3),
-            rotation_deg=round(float(np.clip(rng.normal(0.0, 0.5), -MAX_ROTATION_DEG, MAX_ROTATION_DEG)), 3),
-            shift_px=(int(rng.integers(-6, 7)), int(rng.integers(-6, 7))),
-            grayscale=bool(rng.random() < 0.25),
-            toner_spread=round(float(rng.uniform(0.3, 0.9)), 3),
-            toner_threshold=round(float(rng.uniform(0.4, 0.62)), 3),
-            black_level=int(rng.integers(12, 60)),
-            white_level=int(rng.integers(228, 253)),
-            gamma=round(float(rng.uniform(0.85, 1.2)), 3),
-            paper_tint=(int(tint[0]), int(tint[1]), int(tint[2])),
-            shading_amplitude=round(float(rng.uniform(0.5, 4.0)), 3),
-            dust_specks=int(rng.integers(0, 25)),
-            bed_color=tuple(int(v) for v in rng.integers(200, 245) + rng.integers(-3, 4, size=3)),
-        )
-    else:
-        scan = dict(noise_sigma=0.0, blur_sigma=0.0, rotation_deg=0.0, shift_px=(0, 0), grayscale=False,
-                    toner_spread=0.0, toner_threshold=0.5, black_level=0, white_level=255, gamma=1.0,
-                    paper_tint=(0, 0, 0), shading_amplitude=0.0, dust_specks=0, bed_color=(255, 255, 255))
-    return DegradationPlan(print_scan=print_scan, resize_factor=resize_factor, resize_interpolation=interpolation,
-                           jpeg_qualities=qualities, jpeg_subsamplings=subsamplings, grid_shifts=shifts, **scan)
+    return dataclasses.replace(
+        plan, print_scan=True,
+        noise_sigma=round(float(rng.uniform(0.8, 4.0)), 3),
+        blur_sigma=round(float(rng.uniform(0.35, 1.1)), 3),
+        rotation_deg=round(float(np.clip(rng.normal(0.0, 0.5), -MAX_ROTATION_DEG, MAX_ROTATION_DEG)), 3),
+        shift_px=(int(rng.integers(-6, 7)), int(rng.integers(-6, 7))),
+        grayscale=bool(rng.random() < 0.25),
+        toner_spread=round(float(rng.uniform(0.3, 0.9)), 3),
+        toner_threshold=round(float(rng.uniform(0.4, 0.62)), 3),
+        black_level=int(rng.integers(12, 60)),
+        white_level=int(rng.integers(228, 253)),
+        gamma=round(float(rng.uniform(0.85, 1.2)), 3),
+        paper_tint=(int(tint[0]), int(tint[1]), int(tint[2])),
+        shading_amplitude=round(float(rng.uniform(0.5, 4.0)), 3),
+        dust_specks=int(rng.integers(0, 25)),
+        background_removal=bool(rng.random() < 0.35),
+        bed_color=tuple(int(v) for v in rng.integers(200, 245) + rng.integers(-3, 4, size=3)),
+    )
 
 
 # --------------------------------------------------------------------------------------------------- scanning
 
-def _tone_luts(plan: DegradationPlan) -> list[np.ndarray]:
-    """Per-channel lookup tables: toner curve, then the scanner's black point, white point, gamma and paper tint."""
+def _tone_lut(plan: DegradationPlan) -> np.ndarray:
+    """RGB lookup table (1 x 256 x 3): toner curve, then the scanner's black point, white point, gamma, paper tint."""
     x = np.arange(256, dtype=np.float64) / 255.0
     toner = 1.0 / (1.0 + np.exp(-(x - plan.toner_threshold) * 9.0))
     toner = (toner - toner[0]) / (toner[-1] - toner[0])
-    tone = toner ** plan.gamma
-    luts = []
-    for offset in plan.paper_tint:
-        lut = plan.black_level + tone * (plan.white_level + offset - plan.black_level)
-        luts.append(np.clip(np.rint(lut), 0, 255).astype(np.uint8))
-    return luts
+    tone = (toner ** plan.gamma)[:, None]
+    white = plan.white_level + np.array(plan.paper_tint, dtype=np.float64)[None, :]
+    lut = plan.black_level + tone * (white - plan.black_level)
+    return np.clip(np.rint(lut), 0, 255).astype(np.uint8)[None, :, :]
 
 
-def _apply_luts(image: np.ndarray, luts: list[np.ndarray]) -> np.ndarray:
-    return cv2.merge([cv2.LUT(np.ascontiguousarray(image[:, :, c]), luts[c]) for c in range(3)])
+def _white_clip_lut(plan: DegradationPlan) -> np.ndarray:
+    """Levels that stretch the paper (white level minus its noise) to 255: a scanner's background removal."""
+    white = max(plan.black_level + 64.0, plan.white_level + min(plan.paper_tint) - 2.5 * plan.noise_sigma
+                - plan.shading_amplitude - 4.0)
+    x = np.arange(256, dtype=np.float64)
+    return np.clip(np.rint(255.0 * x / white), 0, 255).astype(np.uint8)
 
 
 def _grain(shape: tuple[int, int], plan: DegradationPlan, rng: np.random.Generator) -> np.ndarray:
-    """Additive int16 field: spatially correlated sensor noise plus low-frequency shading of paper and light."""
+    """Additive int16 field: spatially correlated sensor noise plus low-frequency shading of paper and light.
+
+    Both are drawn at half resolution and upsampled once: the noise gets the grain of a real sensor and the
+    whole field costs a single full-size resize.
+    """
     h, w = shape
-    half = rng.standard_normal(((h + 1) // 2, (w + 1) // 2), dtype=np.float32)
-    noise = cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)
-    noise *= plan.noise_sigma / 0.62  # bilinear upsampling of unit noise leaves a standard deviation near 0.62
+    half_shape = ((h + 1) // 2, (w + 1) // 2)
+    half = rng.standard_normal(half_shape, dtype=np.float32)
+    half *= np.float32(plan.noise_sigma / 0.62)  # bilinear upsampling of unit noise leaves a deviation near 0.62
     coarse = rng.standard_normal((6, 5), dtype=np.float32)
-    shading = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
-    noise += shading * np.float32(plan.shading_amplitude)
-    return np.rint(noise).astype(np.int16)
+    half += cv2.resize(coarse, half_shape[::-1], interpolation=cv2.INTER_CUBIC) * np.float32(plan.shading_amplitude)
+    return np.rint(cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)).astype(np.int16)
 
 
 def _dust(image: np.ndarray, plan: DegradationPlan, rng: np.random.Generator) -> None:
@@ -153,22 +167,28 @@ def _edge_to_center(affine: np.ndarray) -> np.ndarray:
     return m
 
 
+def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
+    return cv2.GaussianBlur(image, (0, 0), sigma) if sigma > 0 else image
+
+
 def scan(image: np.ndarray, plan: DegradationPlan, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Print-and-scan look of a clean page; returns the scanned image (same size) and the page->scan affine."""
     identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     if not plan.print_scan:
         return image.copy(), identity
     h, w = image.shape[:2]
-    out = cv2.GaussianBlur(image, (0, 0), plan.toner_spread)
-    out = _apply_luts(out, _tone_luts(plan))
+    out = _blur(image, plan.toner_spread)
+    out = cv2.LUT(out, _tone_lut(plan))
     affine = scan_affine((h, w), plan)
     if not np.allclose(affine, identity):
         out = cv2.warpAffine(out, _edge_to_center(affine), (w, h), flags=cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_CONSTANT, borderValue=plan.bed_color)
-    out = cv2.GaussianBlur(out, (0, 0), plan.blur_sigma)
+    out = _blur(out, plan.blur_sigma)
     grain = _grain((h, w), plan, rng)
     out = cv2.add(out, cv2.merge([grain, grain, grain]), dtype=cv2.CV_8U)
     _dust(out, plan, rng)
+    if plan.background_removal:
+        out = cv2.LUT(out, _white_clip_lut(plan))
     if plan.grayscale:
         gray = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
         out = cv2.merge([gray, gray, gray])
@@ -196,6 +216,8 @@ def decode(data: bytes) -> np.ndarray:
 
 def first_save(image: np.ndarray, plan: DegradationPlan) -> np.ndarray:
     """The scanner's JPEG (quality jpeg_qualities[0]), decoded back: what the claimant's file really holds."""
+    if not plan.jpeg_qualities:
+        return image.copy()
     data = encode_jpeg(image, plan.jpeg_qualities[0], plan.jpeg_subsamplings[0], plan.grayscale)
     return decode(data)
 
