@@ -81,18 +81,20 @@ def _stamp_lines(page: RenderedPage, rng: np.random.Generator) -> tuple[str, lis
         return style, [STAMP_WORDS[int(rng.integers(len(STAMP_WORDS)))]]
     if style == "dated":
         dates = [p[0] for p in (parse_date(f.value) for f in page.fields_of_kind("date")) if p is not None]
-        base = dates[0] if dates else datetime.date(2025, 1, 1) + datetime.timedelta(days=int(rng.integers(0, 365)))
+        # The latest date on the page is the document's own (older ones are births, validity starts...).
+        base = max(dates) if dates else datetime.date(2025, 1, 1) + datetime.timedelta(days=int(rng.integers(365)))
         when = base + datetime.timedelta(days=int(rng.integers(1, 30)))
         word = "REÇU LE" if rng.random() < 0.6 else "PAYÉ LE"
         return style, [f"{word} {when:%d/%m/%Y}"]
-    names = [f.value for f in page.fields if "practitioner" in f.name and f.kind != "practitioner_id"]
-    ids = [f.value for f in page.fields_of_kind("practitioner_id")]
+    names = [f.value.split("\n")[0] for f in page.fields if "practitioner" in f.name and "name" in f.name]
+    ids = [(next((k.upper() for k in ("adeli", "finess") if k in f.name), "RPPS"), f.value)
+           for f in page.fields_of_kind("practitioner_id")]
     name = names[0] if names else "Dr " + ("MARTIN", "BERNARD", "LEROY", "MOREAU")[int(rng.integers(4))]
     if not name.lower().startswith("dr"):
         name = "Dr " + name
     lines = [name, SPECIALTIES[int(rng.integers(len(SPECIALTIES)))]]
     if ids:
-        lines.append(f"RPPS {ids[0]}")
+        lines.append(f"{ids[0][0]} {ids[0][1]}")
     return style, lines
 
 

@@ -70,8 +70,9 @@ MEDICINES: tuple[tuple[str, int], ...] = (  # (label, unit price excl. VAT in ce
 )
 
 POSOLOGIES = {  # by galenic form, read from the medicine label
-    "cp": ("1 comprimé matin, midi et soir pendant 5 jours", "1 comprimé le matin", "1 comprimé par jour pendant 3 mois",
-           "1 comprimé 3 fois par jour si douleur, 6 jours", "1 comprimé matin et soir au cours des repas"),
+    "cp": ("1 comprimé matin, midi et soir pendant 5 jours", "1 comprimé le matin",
+           "1 comprimé par jour pendant 3 mois", "1 comprimé 3 fois par jour si douleur, 6 jours",
+           "1 comprimé matin et soir au cours des repas"),
     "gél": ("1 gélule le soir au coucher", "1 gélule le matin à jeun pendant 4 semaines",
             "1 gélule matin et soir pendant 8 jours"),
     "inhal": ("2 bouffées en cas de gêne respiratoire", "1 à 2 inhalations matin et soir"),
@@ -326,10 +327,6 @@ def _date_target(field: str, reference: str, days: tuple[int, int], rng: np.rand
         shift = int(rng.integers(days[0], days[1] + 1))
         return field, (dt.date.fromisoformat(reference) + dt.timedelta(days=shift)).isoformat()
     return target
-
-
-def _party_fields(printed: dict, prefix: str, party: dict) -> None:
-    printed[f"{prefix}_address"] = "\n".join(party["address"]["lines"])
 
 
 def _lines_printed(printed: dict, lines: list[dict], with_vat: bool) -> None:
@@ -860,7 +857,8 @@ def build_sick_leave(rng: np.random.Generator, inconsistency: Optional[str] = No
                          "leave_start": leave_start.isoformat(), "signature_date": signature.isoformat()},
                "periods": periods, "salary_total": eur(total), "signatory": signatory}
     printed = {"employer_name": employer["name"], "employer_address": "\n".join(address["lines"]),
-               "siret": employer["siret"], "naf_code": naf, "employer_phone": employer["phone"], "insured_name": employee["display"],
+               "siret": employer["siret"], "naf_code": naf, "employer_phone": employer["phone"],
+               "insured_name": employee["display"],
                "nir": employee["nir"], "insured_address": "\n".join(employee["address"]["lines"]),
                "job_title": content["job_title"], "hire_date": hire.isoformat(),
                "last_work_day": last_day.isoformat(), "leave_start": leave_start.isoformat()}

@@ -94,13 +94,16 @@ def _donor(options: CorpusOptions, doc_type: str, rng: np.random.Generator) -> t
 
 def _forge(page: RenderedPage, options: CorpusOptions, doc_type: str,
            rng: np.random.Generator) -> Optional[forgeries.Forgery]:
-    """A forgery of one of the page's fields, by an operation and field kind drawn at random among those possible.
+    """A forgery of one of the page's fields: an operation drawn at random, then a field kind it can change here.
 
     Splicing tries a few donors, since a donor must hold a word that fits the target field.
     """
-    choices = [(op, kind) for op in forgeries.FORGERY_OPERATIONS for kind in forgeries.forgeable_kinds(page, op)]
-    for choice in rng.permutation(len(choices)):
-        operation, kind = choices[int(choice)]
+    for choice in rng.permutation(len(forgeries.FORGERY_OPERATIONS)):
+        operation = forgeries.FORGERY_OPERATIONS[int(choice)]
+        kinds = forgeries.forgeable_kinds(page, operation)
+        if not kinds:
+            continue
+        kind = str(rng.choice(kinds))
         for _attempt in range(SPLICING_DONOR_ATTEMPTS if operation == "splicing" else 1):
             donor = _donor(options, doc_type, rng) if operation == "splicing" else None
             try:
@@ -190,12 +193,20 @@ def generate_page(options: CorpusOptions, index: int) -> GeneratedPage:
     return GeneratedPage(doc_id, label, files)
 
 
-def _map_record_boxes(record: dict, affine: np.ndarray, shape: tuple[int, int]) -> dict:
-    """A copy of an edit record with every `*box` entry mapped into final image coordinates."""
+def _map_record_boxes(record: dict, affine: np.ndarray, shape: tuple[int, int], in_donor: bool = False) -> dict:
+    """A copy of an edit record with its `*box` entries, nested ones included, mapped into final image coordinates.
+
+    Boxes that lie on a splicing donor (`donor_*` keys, the source boxes of spliced units) keep donor coordinates.
+    """
     mapped = dict(record)
     for key, value in record.items():
+        if key.startswith("donor") or (in_donor and key == "source_box"):
+            continue
         if key.endswith("box") and isinstance(value, (list, tuple)) and len(value) == 4:
             mapped[key] = list(degrade.transform_box(tuple(int(v) for v in value), affine, shape))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            spliced = in_donor or record.get("operation") == "splicing"
+            mapped[key] = [_map_record_boxes(v, affine, shape, spliced) for v in value]
     return mapped
 
 

@@ -199,7 +199,7 @@ def scan(image: np.ndarray, plan: DegradationPlan, rng: np.random.Generator) -> 
 
 def encode_jpeg(image: np.ndarray, quality: int, subsampling: str, grayscale: bool = False) -> bytes:
     """JPEG bytes as Pillow (libjpeg) writes them; a grey-level scan is saved as a one-channel JPEG."""
-    pil = Image.fromarray(image[:, :, 0] if grayscale else image, "L" if grayscale else "RGB")
+    pil = Image.fromarray(np.ascontiguousarray(image[:, :, 0] if grayscale else image))
     buffer = io.BytesIO()
     if grayscale:
         pil.save(buffer, "JPEG", quality=int(quality))

@@ -124,7 +124,7 @@ def _inside(box: Box, shape: tuple[int, ...]) -> bool:
 
 
 def _main_band(rows: np.ndarray) -> tuple[int, int]:
-    """The longest run of inked rows (gaps up to 2 rows bridged): the word's own line, not a neighbour's."""
+    """The run of inked rows (gaps up to 3 rows bridged) holding most ink: the word's own line, not a neighbour's."""
     on = np.flatnonzero(rows)
     breaks = np.flatnonzero(np.diff(on) > 3)
     starts = np.concatenate([[0], breaks + 1])

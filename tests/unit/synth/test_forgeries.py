@@ -27,8 +27,10 @@ def test_the_fixture_page_offers_every_kind(page, op):
 
 @pytest.mark.parametrize("op,kind", CASES)
 def test_forgery_changes_pixels_inside_its_mask_and_nowhere_else(page, donor, op, kind):
+    before = page.image.copy()
     for seed in (0, 1):
         f = forge(page, donor, op, kind, seed)
+        assert np.array_equal(page.image, before)  # the input page is left alone
         diff = changed(page.image, f.image)
         assert f.mask.shape == page.image.shape[:2] and f.mask.dtype == bool
         assert f.mask.any()

@@ -8,7 +8,6 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nif, nir, siren, siret
-
 from vigie.synth import identifiers as ids
 
 N = 200

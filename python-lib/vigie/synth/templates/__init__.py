@@ -11,8 +11,17 @@ from typing import Optional
 import numpy as np
 
 from vigie.synth.page import RenderedPage
-from vigie.synth.templates import (dental_quote, invoice, optical_quote, prescription, rib, sick_leave,
-                                   social_security_statement, tax_notice, tp_card)
+from vigie.synth.templates import (
+    dental_quote,
+    invoice,
+    optical_quote,
+    prescription,
+    rib,
+    sick_leave,
+    social_security_statement,
+    tax_notice,
+    tp_card,
+)
 
 _MODULES = {"invoice": invoice, "prescription": prescription, "dental_quote": dental_quote,
             "optical_quote": optical_quote, "social_security_statement": social_security_statement, "rib": rib,

@@ -9,8 +9,7 @@ import numpy as np
 from vigie.synth.content import build_invoice
 from vigie.synth.layout import INK
 from vigie.synth.page import RenderedPage
-from vigie.synth.templates.common import (MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick,
-                                          table_style)
+from vigie.synth.templates.common import MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
 
 INCONSISTENCIES = ("wrong_total", "wrong_line_total", "wrong_vat", "invalid_siret_key", "invalid_rpps_key",
                    "invalid_nir_key", "date_order")

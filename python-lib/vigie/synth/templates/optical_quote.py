@@ -10,8 +10,7 @@ import numpy as np
 from vigie.synth.content import build_optical_quote
 from vigie.synth.layout import INK, Cell, Column
 from vigie.synth.page import RenderedPage
-from vigie.synth.templates.common import (MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick,
-                                          table_style)
+from vigie.synth.templates.common import MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
 
 INCONSISTENCIES = ("wrong_total", "wrong_line_total", "wrong_vat", "invalid_siret_key", "invalid_rpps_key",
                    "date_order")

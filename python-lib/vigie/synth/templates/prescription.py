@@ -135,7 +135,8 @@ def render_c(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     _renewal(sheet, 27, y, 10)
     c.signature(130, 240, 45, 15, rng)
     c.rect(0, 285, 210, 297, fill=tint)
-    c.text(105, 292, "Consultations du lundi au vendredi sur rendez-vous - En cas d'urgence : 15", f(8), accent, align="center")
+    c.text(105, 292, "Consultations du lundi au vendredi sur rendez-vous - En cas d'urgence : 15", f(8), accent,
+           align="center")
     return sheet.finish()
 
 

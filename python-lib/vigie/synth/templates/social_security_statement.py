@@ -8,7 +8,6 @@ from typing import Optional
 import numpy as np
 
 from vigie.synth.content import build_social_security_statement
-from vigie.synth.layout import INK
 from vigie.synth.page import RenderedPage
 from vigie.synth.templates.common import MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
 

@@ -8,7 +8,7 @@ from typing import Optional
 import numpy as np
 
 from vigie.synth.content import build_tp_card
-from vigie.synth.layout import INK, Cell, Column
+from vigie.synth.layout import INK, Column
 from vigie.synth.page import RenderedPage
 from vigie.synth.templates.common import NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
 
