@@ -1,0 +1,1 @@
+"""Forgery detectors, one module each, behind one contract (`base.Detector`) and one registry."""
