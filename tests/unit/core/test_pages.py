@@ -7,7 +7,6 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-
 from vigie.core.pages import MAX_PIXELS, PageError, load_pages
 
 
