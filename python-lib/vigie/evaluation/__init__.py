@@ -1,0 +1,1 @@
+"""Metrics, the experiment plan, the cost model and reports."""
