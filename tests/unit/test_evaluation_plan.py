@@ -1,0 +1,86 @@
+"""The experiment plan on a toy detector and dataset: protocol figures, fixed thresholds, caching, bad pages."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from vigie.core.results import DetectorResult
+from vigie.evaluation.datasets import dataset_items
+from vigie.evaluation.plan import OutputCache, evaluate, score_dataset
+from vigie.forensics.base import Detector
+from vigie.runtime.local import LocalFolder
+
+
+class RedSquareDetector(Detector):
+    """Flags red pixels: a stand-in whose right answers are known."""
+
+    name, version = "red", "1"
+
+    def __init__(self):
+        self.calls = 0
+
+    def detect(self, page):
+        self.calls += 1
+        image = page.image.astype(int)
+        heat = np.clip((image[..., 0] - image[..., 1]) / 255.0, 0, 1).astype(np.float32)
+        return DetectorResult(score=float(heat.max()), heatmap=heat)
+
+
+def png(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    folder = LocalFolder(tmp_path / "ds", "ds")
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(40):
+        forged = i % 2 == 0
+        image = np.full((64, 64, 3), 200, np.uint8) + rng.integers(0, 10, (64, 64, 3), dtype=np.uint8)
+        mask = np.zeros((64, 64), np.uint8)
+        if forged:
+            image[10:20, 30:44] = (230, 40, 40)
+            mask[10:20, 30:44] = 255
+            folder.write_bytes(f"masks/p{i}.png", png(mask))
+        folder.write_bytes(f"images/p{i}.png", png(image))
+        rows.append({"id": f"p{i}", "image": f"images/p{i}.png", "forged": forged,
+                     "mask": f"masks/p{i}.png" if forged else "", "source_mask": "",
+                     "split": "calibration" if i < 20 else "test", "operation": "splicing" if forged else "",
+                     "field": "amount" if forged else "", "status": "ok"})
+    folder.write_bytes("images/broken.png", b"\x89PNG not really")
+    rows.append({"id": "broken", "image": "images/broken.png", "forged": False, "mask": "", "source_mask": "",
+                 "split": "test", "operation": "", "field": "", "status": "ok"})
+    folder.write_bytes("labels.csv", pd.DataFrame(rows).to_csv(index=False).encode())
+    return folder
+
+
+def test_protocol_figures_on_a_detector_with_known_answers(dataset, tmp_path):
+    detector = RedSquareDetector()
+    scored = score_dataset(detector, dataset, dataset_items(dataset), OutputCache(None))
+    figures = evaluate(scored)
+    assert figures["image_auc"] == 1.0 and figures["tpr_at_1pct_fpr"] == 1.0
+    assert figures["pixel_f1"] > 0.95 and figures["oracle_pixel_f1"] >= figures["pixel_f1"]
+    assert figures["false_alerts_per_100_authentic"] == 0.0 and figures["false_positive_area"] == 0.0
+    assert figures["field_recall"] == {"amount": 1.0}
+    assert figures["errors"] == 1 and figures["pages_test"] == 20
+    assert figures["net_value_eur"] == 10 * 8000 - 10 * 300
+
+
+def test_cached_outputs_are_reused_until_the_version_changes(dataset, tmp_path):
+    cache = OutputCache(LocalFolder(tmp_path / "cache", "cache"))
+    detector = RedSquareDetector()
+    first = evaluate(score_dataset(detector, dataset, dataset_items(dataset), cache))
+    assert detector.calls == 40  # the broken page never reaches the detector
+    again = RedSquareDetector()
+    second = evaluate(score_dataset(again, dataset, dataset_items(dataset), OutputCache(cache.folder)))
+    assert again.calls == 0 and second["image_auc"] == first["image_auc"]
+    again.version = "2"
+    score_dataset(again, dataset, dataset_items(dataset), OutputCache(cache.folder))
+    assert again.calls == 40
