@@ -1,6 +1,10 @@
-"""A toy recipe handler used by the runtime tests."""
+"""Toy components with known answers, used by the runtime and evaluation tests."""
 
 from __future__ import annotations
+
+import numpy as np
+from vigie.core.results import DetectorResult
+from vigie.forensics.base import Detector
 
 
 def toy_copy(ctx) -> None:
@@ -19,3 +23,18 @@ def toy_copy(ctx) -> None:
 def reads_undeclared(ctx) -> None:
     ctx.config["not_declared"]
 
+
+
+class RedSquareDetector(Detector):
+    """Flags red pixels: a stand-in whose right answers are known."""
+
+    name, version = "red", "1"
+
+    def __init__(self):
+        self.calls = 0
+
+    def detect(self, page):
+        self.calls += 1
+        image = page.image.astype(int)
+        heat = np.clip((image[..., 0] - image[..., 1]) / 255.0, 0, 1).astype(np.float32)
+        return DetectorResult(score=float(heat.max()), heatmap=heat)

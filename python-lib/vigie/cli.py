@@ -124,6 +124,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from vigie.evaluation.bench import format_leaderboard, run_bench
+
+    board = run_bench(Path(args.project), args.documents, args.seed, args.dataset, args.detector)
+    print(format_leaderboard(board))
+    print(f"leaderboard dataset: {Path(args.project) / 'datasets' / 'leaderboard.parquet'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="vigie", description="Vigie: document fraud, handwriting, next best offer and "
                      "explanations. Runs the plugin's recipes, macros and flows on a local project directory.")
@@ -166,6 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
     flow_run.add_argument("--force", action="store_true", help="run every step, even those up to date")
     flow_run.set_defaults(func=_cmd_flow_run)
     flow.set_defaults(func=lambda _args: (flow.print_help(), 2)[1])
+
+    bench = commands.add_parser("bench", help="score every forgery detector on every dataset (experiment plan)",
+                                description="Run the experiment plan on a local project: every registered detector "
+                                "on a fresh synthetic corpus (or the dataset folders given), one metric protocol, "
+                                "thresholds fixed on the calibration split. Outputs are cached per detector version.")
+    bench.add_argument("--project", default="vigie-bench", help="project directory (default: ./vigie-bench)")
+    bench.add_argument("--documents", type=int, default=300, help="size of the fresh corpus (default: 300)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of the fresh corpus")
+    bench.add_argument("--dataset", action="append", default=None, metavar="FOLDER",
+                       help="score these project folders instead of a fresh corpus (repeatable)")
+    bench.add_argument("--detector", action="append", default=None, metavar="NAME",
+                       help="only these detectors (repeatable; default: all registered)")
+    bench.set_defaults(func=_cmd_bench)
 
     demo = commands.add_parser("demo", help="run the demo flow on a local project",
                                description="Create a local project, generate a small synthetic claims corpus, "

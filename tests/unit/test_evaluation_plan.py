@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
-from vigie.core.results import DetectorResult
+from toy_handlers import RedSquareDetector
 from vigie.evaluation.datasets import dataset_items
 from vigie.evaluation.plan import OutputCache, evaluate, score_dataset
-from vigie.forensics.base import Detector
 from vigie.runtime.local import LocalFolder
-
-
-class RedSquareDetector(Detector):
-    """Flags red pixels: a stand-in whose right answers are known."""
-
-    name, version = "red", "1"
-
-    def __init__(self):
-        self.calls = 0
-
-    def detect(self, page):
-        self.calls += 1
-        image = page.image.astype(int)
-        heat = np.clip((image[..., 0] - image[..., 1]) / 255.0, 0, 1).astype(np.float32)
-        return DetectorResult(score=float(heat.max()), heatmap=heat)
 
 
 def png(array: np.ndarray) -> bytes:
@@ -84,3 +69,19 @@ def test_cached_outputs_are_reused_until_the_version_changes(dataset, tmp_path):
     again.version = "2"
     score_dataset(again, dataset, dataset_items(dataset), OutputCache(cache.folder))
     assert again.calls == 40
+
+
+def test_benchmark_recipe_and_bench_command(dataset, tmp_path, monkeypatch, capsys):
+    from vigie.cli import main
+    from vigie.forensics import registry
+    from vigie.runtime.local import LocalProject
+
+    monkeypatch.setattr(registry, "DETECTORS", {"red": "toy_handlers:RedSquareDetector"})
+    project = LocalProject(tmp_path / "proj")
+    shutil.copytree(dataset.root, project.folder_path("toy"))
+    assert main(["bench", "--project", str(project.root), "--dataset", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert "red" in out and "image_auc" in out
+    frame = project.input_dataset("leaderboard").read()
+    assert frame.loc[0, "detector"] == "red" and frame.loc[0, "image_auc"] == 1.0
+    assert len(project.folder("detector_cache").list_paths()) == 41  # the unreadable page is cached as an error

@@ -22,7 +22,7 @@ from vigie.core.pages import PageError, load_pages
 from vigie.core.results import DetectorResult
 from vigie.evaluation import metrics
 from vigie.evaluation.cost import CostModel
-from vigie.evaluation.datasets import BenchmarkItem, read_mask
+from vigie.evaluation.datasets import BenchmarkItem, dataset_items, read_mask
 from vigie.forensics.base import Detector
 from vigie.runtime.context import Folder
 
@@ -204,3 +204,21 @@ def evaluate(scored: list[ScoredItem], max_fpr: float = 0.01, cost: CostModel = 
         else float("nan"),
         "net_value_eur": cost.net_value(true_positives, sum(alerts)),
     }
+
+
+def leaderboard(detectors: list[Detector], datasets: list[Folder], cache: OutputCache, max_fpr: float = 0.01,
+                layout: str = "auto", on_item=None) -> list[dict]:
+    """One row of protocol figures per (detector, dataset, operation judged): the experiment plan's result.
+
+    A detector meant for some operations is judged on each of them against authentic pages, and on all forgeries.
+    """
+    rows = []
+    for dataset in datasets:
+        items = dataset_items(dataset, layout)
+        for detector in detectors:
+            scored = score_dataset(detector, dataset, items, cache, on_item)
+            for operation in (*detector.operations, None):
+                figures = evaluate(scored, max_fpr=max_fpr, operation=operation)
+                rows.append({"detector": detector.name, "version": detector.version, "dataset": dataset.name,
+                             "forgeries": operation or "all", **figures})
+    return rows

@@ -14,6 +14,7 @@ class Detector(ABC):
     name: str = ""
     version: str = "1"
     description: str = ""
+    operations: tuple[str, ...] = ()  # forgery operations it is meant to catch; empty: all of them
 
     @abstractmethod
     def detect(self, page: Page) -> DetectorResult:

@@ -11,6 +11,7 @@ from vigie.core.errors import UsageError
 HANDLERS: dict[str, dict[str, str]] = {
     "recipe": {
         "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_recipe",
+        "benchmark-detectors": "vigie.evaluation.recipes:benchmark_detectors_recipe",
     },
     "macro": {
         "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_macro",
