@@ -31,6 +31,7 @@ test-all: setup
 
 bench: setup
 	$(PY) benchmarks/bench_corpus_generation.py
+	$(PY) benchmarks/bench_detectors.py
 
 lint: setup
 	$(VENV)/bin/ruff check python-lib tests benchmarks
