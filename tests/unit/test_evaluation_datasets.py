@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
+from imaging import png
 from vigie.core.errors import UsageError
 from vigie.evaluation.datasets import dataset_items, detect_layout, read_mask
 from vigie.runtime.local import LocalFolder
-
-
-def png(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture

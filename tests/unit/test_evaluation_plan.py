@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
+from imaging import png
 from toy_handlers import RedSquareDetector
 from vigie.evaluation.datasets import dataset_items
 from vigie.evaluation.plan import OutputCache, evaluate, score_dataset
 from vigie.runtime.local import LocalFolder
-
-
-def png(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture

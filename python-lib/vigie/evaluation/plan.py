@@ -22,7 +22,7 @@ from vigie.core.pages import PageError, load_pages
 from vigie.core.results import DetectorResult
 from vigie.evaluation import metrics
 from vigie.evaluation.cost import CostModel
-from vigie.evaluation.datasets import BenchmarkItem, dataset_items, read_mask
+from vigie.evaluation.datasets import BenchmarkItem, read_mask
 from vigie.forensics.base import Detector
 from vigie.runtime.context import Folder
 
@@ -75,6 +75,7 @@ class OutputCache:
 
     def __init__(self, folder: Optional[Folder]):
         self.folder = folder
+        self._known: Optional[set[str]] = None  # paths in the folder, listed once on first lookup
 
     @staticmethod
     def key(detector: Detector, data: bytes) -> str:
@@ -96,10 +97,10 @@ class OutputCache:
                             status=output.status, error=output.error, has_heatmap=output.heatmap is not None,
                             heatmap=output.heatmap if output.heatmap is not None else np.zeros((0, 0), np.uint8))
         self.folder.write_bytes(key, buffer.getvalue())
-        self._known.add(key)
+        self._paths().add(key)
 
     def _paths(self) -> set[str]:
-        if not hasattr(self, "_known"):
+        if self._known is None:
             self._known = set(self.folder.list_paths()) if self.folder is not None else set()
         return self._known
 
@@ -206,15 +207,14 @@ def evaluate(scored: list[ScoredItem], max_fpr: float = 0.01, cost: CostModel = 
     }
 
 
-def leaderboard(detectors: list[Detector], datasets: list[Folder], cache: OutputCache, max_fpr: float = 0.01,
-                layout: str = "auto", on_item=None) -> list[dict]:
+def leaderboard(detectors: list[Detector], datasets: list[tuple[Folder, list[BenchmarkItem]]], cache: OutputCache,
+                max_fpr: float = 0.01, on_item=None) -> list[dict]:
     """One row of protocol figures per (detector, dataset, operation judged): the experiment plan's result.
 
     A detector meant for some operations is judged on each of them against authentic pages, and on all forgeries.
     """
     rows = []
-    for dataset in datasets:
-        items = dataset_items(dataset, layout)
+    for dataset, items in datasets:
         for detector in detectors:
             scored = score_dataset(detector, dataset, items, cache, on_item)
             for operation in (*detector.operations, None):

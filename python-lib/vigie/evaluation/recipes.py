@@ -23,10 +23,9 @@ def leaderboard_frame(rows: list[dict]) -> pd.DataFrame:
 def benchmark_detectors_recipe(ctx: RecipeContext) -> None:
     """Recipe: every selected detector on every input dataset folder, one leaderboard row per pairing."""
     detectors = [get_detector(name) for name in (ctx.config["detectors"] or detector_names())]
-    datasets = ctx.input_folders("datasets")
+    datasets = [(folder, dataset_items(folder, ctx.config["layout"])) for folder in ctx.input_folders("datasets")]
     cache = OutputCache(ctx.output_folder("cache") if ctx.has_output("cache") else None)
-    total = sum(len(dataset_items(d, ctx.config["layout"])) for d in datasets) * len(detectors)
+    total = sum(len(items) for _folder, items in datasets) * len(detectors)
     with ctx.progress(total, "pages scored") as bar:
-        rows = leaderboard(detectors, datasets, cache, ctx.config["max_fpr"], ctx.config["layout"],
-                           on_item=lambda _item: bar.update(1))
+        rows = leaderboard(detectors, datasets, cache, ctx.config["max_fpr"], on_item=lambda _item: bar.update(1))
     ctx.output_dataset("leaderboard").write(leaderboard_frame(rows))

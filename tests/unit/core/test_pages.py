@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
+from imaging import encode
 from PIL import Image
 from vigie.core.pages import MAX_PIXELS, PageError, load_pages
-
-
-def encode(image: Image.Image, fmt: str, **kwargs) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **kwargs)
-    return buffer.getvalue()
 
 
 def page_image(width=120, height=80) -> Image.Image:
