@@ -1,4 +1,4 @@
-"""Dataset adapters: the benchmark contract, images + masks, and CASIA v1/v2 layouts give the same item shape."""
+"""Dataset adapters: the benchmark contract, images + masks, CASIA v1/v2 and Find it again! give one item shape."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from imaging import png
 from vigie.core.errors import UsageError
-from vigie.evaluation.datasets import dataset_items, detect_layout, read_mask
+from vigie.evaluation.datasets import dataset_items, detect_layout, read_mask, truth_mask
 from vigie.runtime.local import LocalFolder
 
 
@@ -59,3 +59,28 @@ def test_unknown_layout_is_a_usage_error(folder):
     folder.write_bytes("random/file.txt", b"x")
     with pytest.raises(UsageError, match="unknown dataset layout"):
         dataset_items(folder)
+
+
+def test_find_it_again_layout_reads_via_regions(folder):
+    forged = {"regions": [
+        {"shape_attributes": {"name": "rect", "x": 10, "y": 5, "width": 20, "height": 4},
+         "region_attributes": {"Modified area": {"CPI": True, "None": False}, "Original area": "no"}},
+        {"shape_attributes": {"name": "rect", "x": 40, "y": 30, "width": 20, "height": 4},
+         "region_attributes": {"Modified area": {"None": True}, "Original area": "yes"}},
+    ]}
+    table = ("image,digital annotation,handwritten annotation,forged,forgery annotations\n"
+             f'X001.png,0,0,1,"{forged}"\nX002.png,0,1,0,0\nX404.png,0,0,0,0\n')
+    folder.write_bytes("test.txt", table.encode())
+    folder.write_bytes("val.txt", b"image,digital annotation,handwritten annotation,forged,forgery annotations\n"
+                       b"X003.png,0,0,0,0\n")
+    for name in ("test/X001.png", "test/X002.png", "val/X003.png"):
+        folder.write_bytes(name, b"x")
+    assert detect_layout(folder) == "findit"
+    items = {i.id: i for i in dataset_items(folder)}
+    assert set(items) == {"X001", "X002", "X003"}  # X404 is listed but missing from the archive
+    hit = items["X001"]
+    assert hit.forged and hit.operation == "copy_move" and hit.split == "test"
+    assert hit.boxes == ((10, 5, 30, 9),) and hit.source_boxes == ((40, 30, 60, 34),)
+    assert not items["X002"].forged and items["X003"].split == "calibration"
+    truth = truth_mask(folder, hit, (50, 80))
+    assert truth.sum() == 2 * 20 * 4 and truth[5:9, 10:30].all() and truth[30:34, 40:60].all()

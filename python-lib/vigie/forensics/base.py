@@ -15,6 +15,9 @@ class Detector(ABC):
     version: str = "1"
     description: str = ""
     operations: tuple[str, ...] = ()  # forgery operations it is meant to catch; empty: all of them
+    # Image-level decision threshold, fixed at 1 % false alerts on the calibration split of the synthetic benchmark
+    # (`vigie bench` reports it as image_threshold); recipes use it unless given a threshold or a leaderboard.
+    threshold: float = 0.5
 
     @abstractmethod
     def detect(self, page: Page) -> DetectorResult:

@@ -12,6 +12,9 @@ HANDLERS: dict[str, dict[str, str]] = {
     "recipe": {
         "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_recipe",
         "benchmark-detectors": "vigie.evaluation.recipes:benchmark_detectors_recipe",
+        "detect-copy-move": "vigie.forensics.recipes:detect_copy_move_recipe",
+        "detect-splicing": "vigie.forensics.recipes:detect_splicing_recipe",
+        "detect-retyped-text": "vigie.forensics.recipes:detect_retyped_text_recipe",
     },
     "macro": {
         "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_macro",

@@ -1,0 +1,4 @@
+# Detect splicing: all logic lives in python-lib (vigie.forensics).
+from dku_vigie.recipe import run_recipe
+
+run_recipe("detect-splicing")
