@@ -125,11 +125,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from vigie.evaluation.bench import format_leaderboard, run_bench
+    from vigie.evaluation.bench import format_leaderboard, run_plan_bench
 
-    board = run_bench(Path(args.project), args.documents, args.seed, args.dataset, args.detector)
-    print(format_leaderboard(board))
+    result = run_plan_bench(Path(args.project), args.documents, args.seed, args.dataset, args.detector)
+    print(format_leaderboard(result.leaderboard))
     print(f"leaderboard dataset: {Path(args.project) / 'datasets' / 'leaderboard.parquet'}")
+    print(f"report: {result.report_path}")
     return 0
 
 
@@ -179,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="score every forgery detector on every dataset (experiment plan)",
                                 description="Run the experiment plan on a local project: every registered detector "
                                 "on a fresh synthetic corpus (or the dataset folders given), one metric protocol, "
-                                "thresholds fixed on the calibration split. Outputs are cached per detector version.")
+                                "thresholds fixed on the calibration split. Outputs are cached per detector version. "
+                                "Writes the leaderboard dataset and an HTML report (bench_report/report.html).")
     bench.add_argument("--project", default="vigie-bench", help="project directory (default: ./vigie-bench)")
     bench.add_argument("--documents", type=int, default=300, help="size of the fresh corpus (default: 300)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the fresh corpus")

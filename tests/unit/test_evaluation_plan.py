@@ -78,3 +78,27 @@ def test_benchmark_recipe_and_bench_command(dataset, tmp_path, monkeypatch, caps
     frame = project.input_dataset("leaderboard").read()
     assert frame.loc[0, "detector"] == "red" and frame.loc[0, "image_auc"] == 1.0
     assert len(project.folder("detector_cache").list_paths()) == 41  # the unreadable page is cached as an error
+    report = project.folder_path("bench_report") / "report.html"
+    assert f"report: {report}" in out and report.read_text().count('<tr class="entry') == len(frame)
+
+
+def test_bench_scores_peers_beside_registered_detectors_and_reuses_the_cache(dataset, tmp_path, monkeypatch):
+    from vigie.evaluation.bench import format_leaderboard, run_plan_bench
+    from vigie.forensics import registry
+    from vigie.runtime.local import LocalProject
+
+    class Peer(RedSquareDetector):
+        name = "peer_red"
+
+    monkeypatch.setattr(registry, "DETECTORS", {"red": "toy_handlers:RedSquareDetector"})
+    project = LocalProject(tmp_path / "proj")
+    shutil.copytree(dataset.root, project.folder_path("toy"))
+    peer = Peer()
+    result = run_plan_bench(project.root, 0, 0, ["toy"], peers=[peer])
+    assert list(result.leaderboard["detector"]) == ["red", "peer_red"]
+    assert list(result.leaderboard["peer"]) == [False, True] and peer.calls == 40
+    assert "peer_red*" in format_leaderboard(result.leaderboard)
+    assert "peer_red" not in registry.DETECTORS and result.plan.peers == ["peer_red"]
+    again = Peer()
+    run_plan_bench(project.root, 0, 0, ["toy"], peers=[again])
+    assert again.calls == 0  # cached like any detector

@@ -5,6 +5,11 @@ version and the image's content hash, so a re-run only computes what changed. Th
 calibration split and applied unchanged to the test split: the image threshold allows at most `max_fpr` false
 alerts on calibration's authentic pages; the pixel threshold maximises pooled F1 on calibration's forged pages.
 The per-image best F1 is reported as `oracle_pixel_f1`, an upper bound.
+
+`run_plan` returns the leaderboard rows and, per (detector, dataset), the scored pages in a compact form (score,
+labels, status, a downscaled heatmap, the thresholds fixed on calibration), so a report draws ROC curves and
+overlays without scoring anything again. Peers (detectors from outside the plugin registry, e.g. a published
+baseline in benchmarks/) are scored on the same pages in the same run and flagged as such.
 """
 
 from __future__ import annotations
@@ -13,21 +18,24 @@ import hashlib
 import io
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
+from PIL import Image
 
 from vigie.core.pages import PageError, load_pages
 from vigie.core.results import DetectorResult
 from vigie.evaluation import metrics
 from vigie.evaluation.cost import CostModel
-from vigie.evaluation.datasets import BenchmarkItem, read_mask
+from vigie.evaluation.datasets import BenchmarkItem, truth_mask
 from vigie.forensics.base import Detector
 from vigie.runtime.context import Folder
 
 PIXEL_THRESHOLDS = np.linspace(0.05, 0.95, 19)
 HEATMAP_LEVELS = 255
+SCORED_SPLITS = ("calibration", "test")
+THUMBNAIL_SIDE = 360  # longest side of the heatmaps kept for the report, in pixels
 DEFAULT_COST = CostModel()
 
 
@@ -111,6 +119,14 @@ class ScoredItem:
     output: PageOutput
     truth: Optional[np.ndarray] = None  # tampered pixels (target and source), forged pages only
 
+    @property
+    def score(self) -> float:
+        return self.output.score
+
+    @property
+    def status(self) -> str:
+        return self.output.status
+
 
 def score_dataset(detector: Detector, dataset: Folder, items: Iterable[BenchmarkItem], cache: OutputCache,
                   on_item=None) -> list[ScoredItem]:
@@ -126,7 +142,7 @@ def score_dataset(detector: Detector, dataset: Folder, items: Iterable[Benchmark
         truth = None
         if item.forged and output.heatmap is not None:
             shape = output.heatmap.shape
-            truth = read_mask(dataset, item.mask, shape) | read_mask(dataset, item.source_mask, shape)
+            truth = truth_mask(dataset, item, shape)
         scored.append(ScoredItem(item, output, truth))
         if on_item:
             on_item(item)
@@ -152,6 +168,13 @@ def _pixel_threshold(calibration: list[ScoredItem]) -> float:
     return best
 
 
+def judged(pages: list, operation: Optional[str] = None, split: Optional[str] = "test") -> list:
+    """The pages a figure is taken on: scored without error, in `split` (None: any), and when `operation` is given,
+    authentic pages plus the pages forged by that operation. Works on `ScoredItem`s and `PageRecord`s."""
+    return [p for p in pages if p.status == "ok" and (split is None or p.item.split == split)
+            and (operation is None or not p.item.forged or p.item.operation == operation)]
+
+
 def evaluate(scored: list[ScoredItem], max_fpr: float = 0.01, cost: CostModel = DEFAULT_COST,
              operation: Optional[str] = None) -> dict:
     """The protocol's figures on the test split, with thresholds fixed on the calibration split.
@@ -160,8 +183,7 @@ def evaluate(scored: list[ScoredItem], max_fpr: float = 0.01, cost: CostModel = 
     detector is judged on copy-moves against authentic pages.
     """
     errors = sum(s.output.status != "ok" for s in scored)
-    ok = [s for s in scored if s.output.status == "ok"
-          and (operation is None or not s.item.forged or s.item.operation == operation)]
+    ok = judged(scored, operation, split=None)
     calibration = [s for s in ok if s.item.split == "calibration"]
     test = [s for s in ok if s.item.split == "test"]
     image_threshold = metrics.threshold_at_fpr([s.output.score for s in calibration if not s.item.forged], max_fpr)
@@ -207,18 +229,109 @@ def evaluate(scored: list[ScoredItem], max_fpr: float = 0.01, cost: CostModel = 
     }
 
 
-def leaderboard(detectors: list[Detector], datasets: list[tuple[Folder, list[BenchmarkItem]]], cache: OutputCache,
-                max_fpr: float = 0.01, on_item=None) -> list[dict]:
-    """One row of protocol figures per (detector, dataset, operation judged): the experiment plan's result.
+def scored_items(items: Iterable[BenchmarkItem]) -> list[BenchmarkItem]:
+    """The items the plan scores: those of the splits its figures use (a train split is left to training)."""
+    return [i for i in items if i.split in SCORED_SPLITS]
+
+
+def thumbnail_shape(shape: tuple[int, int], side: int = THUMBNAIL_SIDE) -> tuple[int, int]:
+    """(height, width) of a page scaled so its longest side is at most `side` pixels (never enlarged)."""
+    height, width = int(shape[0]), int(shape[1])
+    scale = min(1.0, side / max(height, width, 1))
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
+def downscale(heatmap: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A uint8 map averaged down to `shape` (height, width)."""
+    if heatmap.shape[:2] == tuple(shape):
+        return heatmap.copy()
+    return np.asarray(Image.fromarray(heatmap).resize((shape[1], shape[0]), Image.BOX))
+
+
+@dataclass
+class PageRecord:
+    """What the plan keeps of one scored page for reports: score, labels, status and a downscaled heatmap."""
+
+    item: BenchmarkItem
+    score: float
+    status: str
+    error: str = ""
+    page_shape: Optional[tuple[int, int]] = None  # (height, width) of the detector's map, when it gave one
+    heatmap: Optional[np.ndarray] = None  # uint8 0..255, longest side <= THUMBNAIL_SIDE
+
+    @classmethod
+    def of(cls, scored: ScoredItem, keep_heatmap: bool = True) -> PageRecord:
+        heatmap = scored.output.heatmap
+        if heatmap is None or not keep_heatmap:
+            return cls(scored.item, scored.output.score, scored.output.status, scored.output.error)
+        return cls(scored.item, scored.output.score, scored.output.status, scored.output.error,
+                   tuple(heatmap.shape[:2]), downscale(heatmap, thumbnail_shape(heatmap.shape)))
+
+
+@dataclass
+class DetectorRun:
+    """One detector on one dataset: every page as scored, and the thresholds fixed on calibration per family."""
+
+    detector: str
+    version: str
+    operations: tuple[str, ...]
+    dataset: Folder
+    pages: list[PageRecord]
+    image_thresholds: dict[str, float] = field(default_factory=dict)  # by forgeries judged: "all" or an operation
+    pixel_thresholds: dict[str, float] = field(default_factory=dict)
+    peer: bool = False  # a reference detector from outside the plugin registry
+
+    @property
+    def dataset_name(self) -> str:
+        return self.dataset.name
+
+    def scores(self, operation: Optional[str] = None, ids: Optional[set[str]] = None) -> tuple[list[bool], list[float]]:
+        """(forged, score) of the judged test pages, optionally only those whose id is in `ids`."""
+        pages = [p for p in judged(self.pages, operation) if ids is None or p.item.id in ids]
+        return [p.item.forged for p in pages], [p.score for p in pages]
+
+
+@dataclass
+class PlanResult:
+    """The experiment plan's result: leaderboard rows, and the scored pages behind them."""
+
+    rows: list[dict]
+    runs: list[DetectorRun]
+
+    @property
+    def peers(self) -> list[str]:
+        return sorted({r.detector for r in self.runs if r.peer})
+
+
+def run_plan(detectors: list[Detector], datasets: list[tuple[Folder, list[BenchmarkItem]]], cache: OutputCache,
+             max_fpr: float = 0.01, on_item=None, peers: Iterable[Detector] = ()) -> PlanResult:
+    """One row of protocol figures per (detector, dataset, operation judged), and the scored pages behind them.
 
     A detector meant for some operations is judged on each of them against authentic pages, and on all forgeries.
+    `peers` are extra detector instances (not registered in the plugin) scored on the same pages the same way;
+    their rows carry `peer = True`.
     """
-    rows = []
+    entries = [(d, False) for d in detectors] + [(d, True) for d in peers]
+    rows, runs = [], []
     for dataset, items in datasets:
-        for detector in detectors:
+        items = scored_items(items)
+        for detector, peer in entries:
             scored = score_dataset(detector, dataset, items, cache, on_item)
+            run = DetectorRun(detector.name, detector.version, tuple(detector.operations), dataset, [], peer=peer)
             for operation in (*detector.operations, None):
                 figures = evaluate(scored, max_fpr=max_fpr, operation=operation)
+                forgeries = operation or "all"
+                run.image_thresholds[forgeries] = figures["image_threshold"]
+                run.pixel_thresholds[forgeries] = figures["pixel_threshold"]
                 rows.append({"detector": detector.name, "version": detector.version, "dataset": dataset.name,
-                             "forgeries": operation or "all", **figures})
-    return rows
+                             "forgeries": forgeries, "peer": peer, **figures})
+            run.pages = [PageRecord.of(s, keep_heatmap=s.item.split == "test") for s in scored]
+            runs.append(run)
+            del scored  # full-size heatmaps and masks: only the downscaled ones are kept
+    return PlanResult(rows, runs)
+
+
+def leaderboard(detectors: list[Detector], datasets: list[tuple[Folder, list[BenchmarkItem]]], cache: OutputCache,
+                max_fpr: float = 0.01, on_item=None, peers: Iterable[Detector] = ()) -> list[dict]:
+    """The leaderboard rows of `run_plan` (see there), without the scored pages."""
+    return run_plan(detectors, datasets, cache, max_fpr, on_item, peers).rows

@@ -49,15 +49,22 @@ def _check_inputs_exist(project: LocalProject, descriptor: dict, inputs: Mapping
                 raise UsageError(f"input {kind} {name} (role {role['name']}) does not exist in {project.root}")
 
 
-def run_recipe(recipe_id: str, project: LocalProject, inputs: Mapping[str, list[str]],
-               outputs: Mapping[str, list[str]], params: Mapping[str, Any]) -> RunSummary:
-    """Validate roles and parameters against recipe.json, then run the recipe's handler on the project."""
+def recipe_context(recipe_id: str, project: LocalProject, inputs: Mapping[str, list[str]],
+                   outputs: Mapping[str, list[str]], params: Mapping[str, Any]) -> RecipeContext:
+    """A recipe's context on the project, roles and parameters validated against its recipe.json."""
     descriptor = load_descriptor("recipe", recipe_id)
-    handler = registry.handler("recipe", recipe_id)
     config = Config(resolve_config(descriptor.get("params", []), params, f"recipe {recipe_id}"), recipe_id)
     ctx = RecipeContext(recipe_id, descriptor, inputs, outputs, config, project, TqdmProgress,
                         logging.getLogger(f"vigie.recipe.{recipe_id}"))
     _check_inputs_exist(project, descriptor, inputs)
+    return ctx
+
+
+def run_recipe(recipe_id: str, project: LocalProject, inputs: Mapping[str, list[str]],
+               outputs: Mapping[str, list[str]], params: Mapping[str, Any]) -> RunSummary:
+    """Validate roles and parameters against recipe.json, then run the recipe's handler on the project."""
+    ctx = recipe_context(recipe_id, project, inputs, outputs, params)
+    handler = registry.handler("recipe", recipe_id)
     started = time.perf_counter()
     handler(ctx)
     return RunSummary(recipe_id, time.perf_counter() - started, {k: list(v) for k, v in outputs.items()})
