@@ -30,6 +30,7 @@ test-all: setup
 	$(PY) -m pytest -q -m ""
 
 bench: setup
+	$(PY) -m pip install -q --no-deps -r benchmarks/requirements.txt
 	$(PY) benchmarks/bench_corpus_generation.py
 	$(PY) benchmarks/bench_detectors.py
 
