@@ -1,4 +1,5 @@
-"""Copy-move detector: a planted word copy is found, genuine repeated glyphs are not, odd pages do not crash."""
+"""Copy-move detector: planted word and digit copies are found with their boxes (also after a JPEG re-save on another
+grid), genuine repeated glyphs (scanned or born-digital) are not, odd pages do not crash."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ WORD = (60, 292, 250, 336)  # x0, y0, x1, y1 around the first words of line 5
 DESTINATION = (560, 540)  # blank area where the copy is pasted
 
 
+def _jpeg(gray: np.ndarray, quality: int) -> np.ndarray:
+    buffer = io.BytesIO()
+    Image.fromarray(gray).convert("RGB").save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+
+
 def _scanned_text_page(copy: bool, seed: int = 3) -> np.ndarray:
     """A printed-and-scanned text page: text, independent grainy noise, JPEG; optionally a word copied elsewhere."""
     rng = np.random.default_rng(seed)
@@ -34,9 +41,49 @@ def _scanned_text_page(copy: bool, seed: int = 3) -> np.ndarray:
         x0, y0, x1, y1 = WORD
         dx, dy = DESTINATION
         gray[dy:dy + y1 - y0, dx:dx + x1 - x0] = gray[y0:y1, x0:x1]
-    buffer = io.BytesIO()
-    Image.fromarray(gray).convert("RGB").save(buffer, format="JPEG", quality=95)
-    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+    return _jpeg(gray, 95)
+
+
+def _digit_page(copy: bool, digital: bool = False, seed: int = 5) -> tuple[np.ndarray, tuple[int, int, int, int],
+                                                                          tuple[int, int, int, int]]:
+    """A page of amounts, scanned (0.6 degree askew, mild grain, first JPEG) or born-digital (JPEG only); optionally
+    one digit cell pasted over a same-size glyph four lines below, as a forger changing an amount would. Returns the
+    grey page and the (source, target) cells."""
+    rng = np.random.default_rng(seed)
+    font = fonts.load(fonts.resolve(fonts.available_families()[0]), 28)
+    page = Image.new("L", (800, 600), 255)
+    draw = ImageDraw.Draw(page)
+    for k in range(8):
+        draw.text((50, 40 + 60 * k), f"Montant {1234 + 1111 * k},56 EUR   Ref 98{k}7 {6543 - k * 12}", fill=25,
+                  font=font)
+    gray = np.asarray(page, np.float32)
+    if not digital:
+        rotation = cv2.getRotationMatrix2D((400.0, 300.0), 0.6, 1.0)
+        gray = cv2.warpAffine(gray, rotation, (800, 600), flags=cv2.INTER_LINEAR, borderValue=255)
+        grain = cv2.resize(rng.normal(0, 4.0, (300, 400)).astype(np.float32), (800, 600),
+                           interpolation=cv2.INTER_LINEAR)
+        gray = cv2.GaussianBlur(gray, (0, 0), 0.7) * 0.85 + 25 + grain
+    scanned = _jpeg(np.clip(gray, 0, 255).astype(np.uint8), 90)[..., 0].copy()
+    source, target = _digit_cells(scanned < 128)
+    if copy:
+        scanned[target[1]:target[3], target[0]:target[2]] = scanned[source[1]:source[3], source[0]:source[2]]
+    return scanned, source, target
+
+
+def _digit_cells(ink: np.ndarray) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """Cells (ink box grown by 2-3 px) of a digit of line 3 and of the last same-size glyph of line 7."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    glyphs = sorted((tuple(int(v) for v in s[:4]) for s in stats[1:] if s[3] >= 15), key=lambda s: (s[1], s[0]))
+    line3 = [g for g in glyphs if 150 <= g[1] < 200]
+    line7 = [g for g in glyphs if 390 <= g[1] < 440]
+    x, y, w, h = line3[3]
+    x2, y2, _, _ = next(g for g in line7[::-1] if abs(g[2] - w) <= 1 and abs(g[3] - h) <= 1)
+    return (x - 2, y - 3, x + w + 2, y + h + 3), (x2 - 2, y2 - 3, x2 + w + 2, y2 + h + 3)
+
+
+def _resave(gray: np.ndarray, quality: int, shift: int) -> np.ndarray:
+    """Re-save on another 8 x 8 grid (crop `shift` pixels off the top-left first), as a forger's editor would."""
+    return _jpeg(gray[shift:, shift:], quality)
 
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -86,3 +133,39 @@ def test_greyscale_origin_and_tiny_pages_do_not_crash(detector):
     assert tiny.score == 0.0 and tiny.mask.shape == (5, 7) and tiny.evidence == []
     blank = detector.detect(Page(image=np.zeros((64, 64, 3), np.uint8), source="black"))
     assert blank.score == 0.0
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / area
+
+
+def test_a_pasted_digit_on_a_skewed_scan_is_found_with_source_and_target_boxes(detector):
+    gray, source, target = _digit_page(copy=True)
+    result = detector.detect(Page(image=np.repeat(gray[..., None], 3, axis=2), source="digit"))
+    assert result.score >= 0.5
+    top = result.evidence[0]
+    assert top.kind == "copy_move"
+    boxes = [top.box, top.source_box]
+    assert max(_iou(b, source) for b in boxes) > 0.4 and max(_iou(b, target) for b in boxes) > 0.4
+    assert result.mask[target[1]:target[3], target[0]:target[2]].any() or \
+        result.source_mask[target[1]:target[3], target[0]:target[2]].any()
+
+
+def test_a_pasted_digit_survives_a_jpeg_resave_on_another_grid(detector):
+    gray, source, target = _digit_page(copy=True)
+    resaved = _resave(gray, quality=80, shift=3)
+    result = detector.detect(Page(image=resaved, source="digit-resaved"))
+    assert result.score >= 0.5
+    shifted = tuple(v - 3 for v in target)
+    found = {result.evidence[0].box, result.evidence[0].source_box}
+    assert any(_iou(box, shifted) > 0.3 for box in found)
+
+
+def test_genuine_repeated_amounts_stay_quiet_scanned_or_born_digital(detector):
+    for digital in (False, True):
+        gray, _, _ = _digit_page(copy=False, digital=digital)
+        result = detector.detect(Page(image=_resave(gray, quality=85, shift=2), source="amounts"))
+        assert result.score < 0.5, f"digital={digital}"
+        assert result.evidence == [] and not result.mask.any()
