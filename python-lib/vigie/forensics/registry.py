@@ -9,6 +9,7 @@ from vigie.forensics.base import Detector
 
 DETECTORS: dict[str, str] = {
     "copy_move": "vigie.forensics.copy_move:CopyMoveDetector",
+    "retyped_text": "vigie.forensics.retyped_text:RetypedTextDetector",
     "splicing": "vigie.forensics.splicing:SplicingDetector",
 }
 
