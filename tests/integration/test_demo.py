@@ -1,4 +1,5 @@
-"""`vigie demo`: a fresh project, the demo flow, a report of what it made; a second run skips what is up to date."""
+"""`vigie demo`: a fresh project, the demo flow (corpus, the three detectors, the experiment plan), a report of what it
+made; a second run skips what is up to date."""
 
 from __future__ import annotations
 
@@ -12,5 +13,9 @@ def test_demo_makes_a_project_and_reruns_fast(tmp_path, capsys):
     assert "running claims-corpus" in out
     assert "dataset claims_labels: 6 rows" in out and "folder  claims_corpus:" in out
     assert (project / "datasets" / "claims_labels.parquet").is_file()
+    for detector in ("copy_move", "splicing", "retyped_text"):
+        assert f"dataset {detector}_results: 6 rows" in out and f"folder  {detector}_maps:" in out
+    assert (project / "folders" / "detector_report" / "report.html").is_file()
+    assert "dataset detector_leaderboard:" in out
     assert main(["demo", "--project", str(project), "--documents", "6"]) == 0
     assert "up to date: claims-corpus" in capsys.readouterr().out
