@@ -58,6 +58,24 @@ def test_real_corpus_recipe_py_runs_in_dss(dss):
     assert sum(p.startswith("/masks/") for p in paths) == labels["forged"].sum()
 
 
+def test_real_detection_recipe_py_runs_in_dss_and_keeps_bad_files_as_rows(dss):
+    from PIL import Image
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from imaging import encode
+
+    pages = dataiku.Folder("pages")
+    for path, data in {"/ok.png": encode(Image.new("RGB", (160, 120), "white"), "PNG"), "/empty.jpg": b""}.items():
+        with pages.get_writer(path) as writer:
+            writer.write(data)
+    dataiku.reset(dss, inputs={"pages": ["pages"]}, outputs={"results": ["rows"], "maps": ["maps"]}, config={})
+    runpy.run_path(str(REPO / "custom-recipes" / "detect-copy-move" / "recipe.py"), run_name="__main__")
+    rows = dataiku.Dataset("rows").get_dataframe().set_index("file")
+    assert rows.loc["empty.jpg", "status"] == "error" and "empty file" in rows.loc["empty.jpg", "error"]
+    assert rows.loc["ok.png", "status"] == "ok" and 0.0 <= rows.loc["ok.png", "score"] <= 1.0
+    assert "/ok/page-1-heatmap.png" in dataiku.Folder("maps").list_paths_in_partition()
+
+
 def test_real_corpus_macro_runs_in_dss(dss):
     module = runpy.run_path(str(REPO / "python-runnables" / "generate-claims-corpus" / "runnable.py"))
     runnables = [v for v in module.values() if isinstance(v, type) and issubclass(v, dataiku.runnables.Runnable)
