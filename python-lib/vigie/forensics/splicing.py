@@ -23,19 +23,18 @@ stands out. The heatmap holds each suspicious character and word box, the mask t
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Optional
 
 import cv2
 import numpy as np
 
+from vigie.core import shipped_models
 from vigie.core.pages import Page
 from vigie.core.results import DetectorResult, Evidence
 from vigie.forensics.base import Detector
 from vigie.forensics.jpeg_grid import GRID_FEATURES, word_grid_features
 from vigie.forensics.noise_residual import STATS, gray_of, grow, ink_threshold, trace_maps
 
-MODEL_PATH = Path(__file__).resolve().parents[3] / "resource" / "models" / "splicing_words.joblib"
 REFERENCE_DPI = 200.0
 A4_WIDTH_IN = 8.27
 MIN_CHARS = 12  # fewer characters than this: no page statistics, no verdict
@@ -178,25 +177,13 @@ def analyse(page: Page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------------------------------- model
 
-def save_model(model: Any, path: Path) -> None:
-    """Write the word scorer with joblib (compressed)."""
-    import joblib
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"model": model, "features": FEATURE_NAMES}, path, compress=3)
+MODEL_NAME = "splicing_words.joblib"
 
 
-@lru_cache(maxsize=2)
-def load_model(path: str = str(MODEL_PATH)) -> Optional[Any]:
-    """The shipped scorer, or None when the file is missing or was trained on other features."""
-    import joblib
-
-    if not Path(path).is_file():
-        return None
-    bundle = joblib.load(path)
-    if list(bundle.get("features", [])) != FEATURE_NAMES:
-        return None
-    return bundle["model"]
+@lru_cache(maxsize=1)
+def load_model() -> Optional[Any]:
+    """The shipped scorer, or None when it cannot be used (logged; the noise-ratio rule stands in)."""
+    return shipped_models.load_model(MODEL_NAME, tuple(FEATURE_NAMES))
 
 
 def score_characters(features: np.ndarray, model: Optional[Any] = None) -> np.ndarray:

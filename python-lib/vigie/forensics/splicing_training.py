@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from vigie.core.pages import load_pages
+from vigie.core.shipped_models import model_path, save_model
 from vigie.forensics import splicing
 from vigie.runtime.local import LocalFolder
 
@@ -111,7 +112,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--project", required=True, help="working folder: generated corpora and feature tables")
     parser.add_argument("--corpus", action="append", default=[], help="extra benchmark folder (train split used)")
-    parser.add_argument("--output", default=str(splicing.MODEL_PATH), help="model file to write")
+    parser.add_argument("--output", default=str(model_path(splicing.MODEL_NAME)), help="model file to write")
     parser.add_argument("--seed", type=int, default=0, help="seed of the tree ensemble")
     parser.add_argument("--skip-generation", action="store_true", help="reuse the corpora already in --project")
     args = parser.parse_args(argv)
@@ -126,7 +127,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     rows = pd.concat(frames, ignore_index=True)
     rows.to_parquet(project / "splicing-chars.parquet")
     model = train_model(rows, seed=args.seed)
-    splicing.save_model(model, Path(args.output))
+    save_model(model, tuple(splicing.FEATURE_NAMES), Path(args.output))
     print(json.dumps({"characters": len(rows), "positives": int((rows["label"] == 1).sum()),
                       "pages": int(rows["page"].nunique()), "model": args.output}))
 

@@ -20,7 +20,7 @@ WORDS = ("Facture", "Total", "12,50", "Date", "Patient", "Dupont", "Montant", "E
 def _text_page(rng: np.random.Generator, height: int = 900, width: int = 760) -> np.ndarray:
     """Clean black-on-white lines of words, about 11-point at 200 dpi."""
     page = np.full((height, width), 255, np.uint8)
-    for line, y in enumerate(range(70, height - 60, 46)):
+    for y in range(70, height - 60, 46):
         x = 50
         while x < width - 150:
             word = WORDS[int(rng.integers(len(WORDS)))]
