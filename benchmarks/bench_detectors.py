@@ -62,12 +62,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--detector", action="append", default=None, help="only these registered detectors")
     parser.add_argument("--no-peers", action="store_true", help="leave the pyIFD peers out")
+    parser.add_argument("--project", default="", help="keep the corpus and output cache in this project directory "
+                        "(a re-run then only scores changed detector versions); default: a temporary one")
     args = parser.parse_args()
     peers = [] if args.no_peers else pyifd_peers()
     RESULTS.mkdir(exist_ok=True)
     report = RESULTS / "detectors_report.html"
     with tempfile.TemporaryDirectory() as tmp:
-        result = run_plan_bench(Path(tmp) / "project", args.documents, args.seed, detectors=args.detector, peers=peers)
+        project = Path(args.project) if args.project else Path(tmp) / "project"
+        result = run_plan_bench(project, args.documents, args.seed, detectors=args.detector, peers=peers)
         shutil.copyfile(result.report_path, report)
     margins = auc_margins(result.plan)
     print(format_leaderboard(result.leaderboard))
