@@ -187,6 +187,7 @@ class CopyMoveDetector(Detector):
 
     name = "copy_move"
     version = "2.4"
+    threshold = 0.5  # scores are 0 unless a pair group passes the evidence floor (0.5); dev calibration agrees
     operations = ("copy_move",)
     description = ("Pairs look-alike glyphs and flags those lying off the page's scan lattice (a paste at a "
                    "whole-pixel offset of a skewed scan) or far closer than two genuine prints (a copy carries "
