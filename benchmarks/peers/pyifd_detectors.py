@@ -23,6 +23,7 @@ import contextlib
 import os
 import tempfile
 import threading
+from abc import abstractmethod
 
 import cv2
 import numpy as np
@@ -68,8 +69,9 @@ class _PyIFDDetector(Detector):
 
     operations: tuple[str, ...] = ()  # generic maps: judged on every forgery
 
+    @abstractmethod
     def raw_map(self, path: str) -> np.ndarray:
-        raise NotImplementedError
+        """pyIFD's map for the image file at `path`."""
 
     def detect(self, page: Page) -> DetectorResult:
         with tempfile.TemporaryDirectory(prefix="vigie-pyifd-") as directory, _CWD_LOCK, contextlib.chdir(directory), \
@@ -77,8 +79,9 @@ class _PyIFDDetector(Detector):
             raw = np.asarray(self.raw_map(_page_file(page, directory)), dtype=np.float64)
         return self.result(raw, page)
 
+    @abstractmethod
     def result(self, raw: np.ndarray, page: Page) -> DetectorResult:
-        raise NotImplementedError
+        """The page's score and heatmap from pyIFD's map."""
 
 
 class PyIFDELA(_PyIFDDetector):
