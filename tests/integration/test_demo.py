@@ -14,7 +14,7 @@ def test_demo_makes_a_project_and_reruns_fast(tmp_path, capsys):
     assert "dataset claims_labels: 6 rows" in out and "folder  claims_corpus:" in out
     assert (project / "datasets" / "claims_labels.parquet").is_file()
     for detector in ("copy_move", "splicing", "retyped_text"):
-        assert f"dataset {detector}_results: 6 rows" in out and f"folder  {detector}_maps:" in out
+        assert f"dataset {detector}_results: 6 rows x 18 columns, " in out and f"folder  {detector}_maps:" in out
     assert (project / "folders" / "detector_report" / "report.html").is_file()
     assert "dataset detector_leaderboard:" in out
     assert main(["demo", "--project", str(project), "--documents", "6"]) == 0

@@ -24,13 +24,23 @@ def run_demo(project_dir: Path, documents: Optional[int] = None, force: bool = F
     return project, run_flow(flow, project, force=force, on_step=on_step, overrides=overrides)
 
 
+def _outcome(path: Path) -> str:
+    """For a detector's results: how many pages were flagged and how many could not be read."""
+    columns = set(pq.read_schema(path).names)
+    if not {"decision", "status"} <= columns:
+        return ""
+    table = pq.read_table(path, columns=["decision", "status"]).to_pandas()
+    flagged = int(table["decision"].fillna(False).astype(bool).sum())
+    return f", {flagged} flagged, {int((table['status'] == 'error').sum())} errors"
+
+
 def describe_project(project: LocalProject) -> list[str]:
     """One line per dataset (rows, columns) and per folder (files, size), with its path."""
     lines = []
     for name in project.datasets():
         path = project.dataset_path(name)
         meta = pq.read_metadata(path)
-        lines.append(f"dataset {name}: {meta.num_rows} rows x {meta.num_columns} columns  ({path})")
+        lines.append(f"dataset {name}: {meta.num_rows} rows x {meta.num_columns} columns{_outcome(path)}  ({path})")
     for name in project.folders():
         path = project.folder_path(name)
         files = [p for p in path.rglob("*") if p.is_file()]
