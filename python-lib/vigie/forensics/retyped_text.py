@@ -23,7 +23,7 @@ import numpy as np
 
 from vigie.core.pages import Page
 from vigie.core.results import Box, DetectorResult, Evidence
-from vigie.core.shipped_models import load_model
+from vigie.core.shipped_models import load_model, positive_probability
 from vigie.forensics import text_features, text_lines
 from vigie.forensics.base import Detector
 
@@ -60,10 +60,7 @@ def word_probabilities(features: np.ndarray) -> np.ndarray:
     model = _load_model()
     if model is None:
         return _rule_probability(features)
-    from threadpoolctl import threadpool_limits  # a scikit-learn dependency
-
-    with threadpool_limits(1):  # a few hundred rows: OpenMP threads only cost time on a shared machine
-        return model.predict_proba(np.nan_to_num(features))[:, 1]
+    return positive_probability(model, np.nan_to_num(features))
 
 
 def _spans(words: list[Box], lines: np.ndarray, flagged: np.ndarray) -> list[tuple[Box, list[int]]]:

@@ -192,10 +192,7 @@ def score_characters(features: np.ndarray, model: Optional[Any] = None) -> np.nd
         return np.zeros(0)
     model = model if model is not None else load_model()
     if model is not None:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="openmp"):  # threads cost more than they save on ~1,000 rows
-            return model.predict_proba(features)[:, 1]
+        return shipped_models.positive_probability(model, features)
     idx = [FEATURE_NAMES.index(f"{s}_w_page") for s in ("fine", "band", "chroma")]
     strength = np.nanmax(np.abs(features[:, idx]), axis=1)
     return np.clip((np.nan_to_num(strength) - 0.4) / 0.8, 0.0, 1.0)
