@@ -1,0 +1,1 @@
+"""Document understanding: OCR, document typing, field extraction, consistency checks and the watchlist."""
