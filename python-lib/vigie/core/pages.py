@@ -12,7 +12,7 @@ import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -23,10 +23,16 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # about an A4 page at 1,000 dpi
 MAX_PAGES = 200
 PDF_DPI = 200
+PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD: the document is encrypted
 
 
 class PageError(VigieError):
-    """A file or page that cannot be read; its message says why, for the error row of a batch."""
+    """A file or page that cannot be read; its message says why, for the error row of a batch. `page_number` is
+    set when one page of an otherwise readable file failed."""
+
+    def __init__(self, message: str, page_number: Optional[int] = None):
+        super().__init__(message)
+        self.page_number = page_number
 
 
 @dataclass
@@ -76,7 +82,7 @@ def _check_pixels(width: int, height: int, source: str) -> None:
         raise PageError(f"{source}: empty image")
 
 
-def _image_pages(data: bytes, source: str) -> Iterator[Page]:
+def _image_pages(data: bytes, source: str) -> Iterator[Union[Page, PageError]]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -93,20 +99,23 @@ def _image_pages(data: bytes, source: str) -> Iterator[Page]:
                 oriented = ImageOps.exif_transpose(frame) if number == 1 else frame
                 rgb = _to_rgb(oriented)
             except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
-                raise PageError(f"{source} page {number}: damaged image data ({exc})") from None
+                yield PageError(f"{source} page {number}: damaged image data ({exc})", number)
+                return  # the frames after a damaged one cannot be located
             single_jpeg = image.format == "JPEG" and frames == 1
             yield Page(rgb, source, number, _dpi(frame), image.format or "", data if single_jpeg else None)
 
 
-def _pdf_pages(data: bytes, source: str, dpi: int) -> Iterator[Page]:
+def _pdf_pages(data: bytes, source: str, dpi: int) -> Iterator[Union[Page, PageError]]:
     import pypdfium2 as pdfium
 
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc)
-        reason = "encrypted (password required)" if "password" in message.lower() else f"damaged PDF ({message})"
-        raise PageError(f"{source}: {reason}") from None
+        if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR or "password" in message.lower():
+            raise PageError(f"{source}: encrypted PDF (a password is required to open it); "
+                            "decrypt it or export it without protection") from None
+        raise PageError(f"{source}: damaged PDF ({message})") from None
     try:
         if len(document) > MAX_PAGES:
             raise PageError(f"{source}: {len(document)} pages exceeds the limit of {MAX_PAGES}")
@@ -117,18 +126,33 @@ def _pdf_pages(data: bytes, source: str, dpi: int) -> Iterator[Page]:
             width, height = page.get_size()  # points
             scale = dpi / 72.0
             _check_pixels(int(width * scale), int(height * scale), f"{source} page {index + 1}")
-            bitmap = page.render(scale=scale)
-            yield Page(np.asarray(bitmap.to_pil().convert("RGB")), source, index + 1, float(dpi), "PDF")
+            try:
+                image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+            except (pdfium.PdfiumError, ValueError, OSError) as exc:
+                yield PageError(f"{source} page {index + 1}: damaged PDF page ({exc})", index + 1)
+                continue
+            yield Page(image, source, index + 1, float(dpi), "PDF")
     finally:
         document.close()
 
 
-def load_pages(data: bytes, source: str, pdf_dpi: int = PDF_DPI) -> list[Page]:
-    """Every page of a file's bytes, decoded within limits; a file that cannot be read raises PageError."""
+def decode_pages(data: bytes, source: str, pdf_dpi: int = PDF_DPI) -> list[Union[Page, PageError]]:
+    """Every page of a file's bytes, decoded within limits: a page that cannot be decoded is its PageError (with
+    its page number) and the readable pages are kept; a file that cannot be read at all raises PageError."""
     if not data:
         raise PageError(f"{source}: empty file (0 bytes)")
     if len(data) > MAX_FILE_BYTES:
         raise PageError(f"{source}: {len(data) / 1e6:.0f} MB exceeds the limit of {MAX_FILE_BYTES / 1e6:.0f} MB")
-    if data[:5] == b"%PDF-":
+    if b"%PDF-" in data[:1024]:  # readers accept a header anywhere in the first kilobyte
         return list(_pdf_pages(data, source, pdf_dpi))
     return list(_image_pages(data, source))
+
+
+def load_pages(data: bytes, source: str, pdf_dpi: int = PDF_DPI) -> list[Page]:
+    """Every page of a file's bytes, decoded within limits; a file with any page that cannot be read raises
+    PageError."""
+    pages = decode_pages(data, source, pdf_dpi)
+    for item in pages:
+        if isinstance(item, PageError):
+            raise item
+    return pages

@@ -1,0 +1,4 @@
+# Train document typing: all logic lives in python-lib (vigie.documents).
+from dku_vigie.recipe import run_recipe
+
+run_recipe("train-document-typing")
