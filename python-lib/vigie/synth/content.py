@@ -7,20 +7,17 @@ as printed). A requested inconsistency changes exactly one printed value; `incon
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-from dataclasses import dataclass
+import zlib
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 from faker import Faker
 
+from vigie.documents.tariffs import Tariff, load_tariffs
 from vigie.synth import identifiers as ids
-
-TARIFF_PATH = Path(__file__).resolve().parents[3] / "resource" / "tariffs" / "acts.csv"
 
 # (city, département code, "de <département>" as in "CPAM de la Gironde", postcodes, phone prefix)
 CITIES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
@@ -103,28 +100,6 @@ TP_COVERAGES = (("PHAR", "Pharmacie"), ("MED", "Médecins"), ("OPTI", "Optique")
 
 # Barème of the income tax on 2023 income: (upper bound of the slice per part, rate).
 TAX_BRACKETS = ((11294, 0.0), (28797, 0.11), (82341, 0.30), (177106, 0.41), (float("inf"), 0.45))
-
-
-@dataclass(frozen=True)
-class Act:
-    """One row of the tariff table: a billable act or product with its reference rate and plausible range."""
-
-    code: str
-    system: str
-    label: str
-    care_type: str
-    base_cents: int
-    min_cents: int
-    max_cents: int
-
-
-@functools.lru_cache(maxsize=None)
-def tariffs(path: str = str(TARIFF_PATH)) -> dict[str, Act]:
-    """The shipped tariff table (resource/tariffs/acts.csv), by code."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return {r["code"]: Act(r["code"], r["system"], r["label_fr"], r["care_type"], _cents(r["base_rate_eur"]),
-                           _cents(r["min_eur"]), _cents(r["max_eur"])) for r in rows}
 
 
 def vat_rate(act_code: str, care_type: str) -> float:
@@ -260,7 +235,7 @@ def _org_name(fake: Faker, rng: np.random.Generator, kind: str, city: str) -> st
     return _choice(rng, options[kind])
 
 
-def _price(rng: np.random.Generator, act: Act, step_cents: int) -> int:
+def _price(rng: np.random.Generator, act: Tariff, step_cents: int) -> int:
     """A unit price within the act's plausible range, rounded to a step (e.g. 50 cents, 10 euros)."""
     if act.max_cents <= act.min_cents:
         return act.min_cents
@@ -340,6 +315,57 @@ def _lines_printed(printed: dict, lines: list[dict], with_vat: bool) -> None:
         printed[f"act_amount_{i}"] = amount_str(line["total_cents"])
 
 
+# ------------------------------------------------------------------------------------------------ beneficiary
+
+BENEFICIARY_ROLES = ("insured", "spouse", "child")
+SPOUSE_SHARE = 0.3  # adult patients who are the insured's spouse rather than the insured
+CHILD_AGE_YEARS = 18
+RELATION_LABELS = {"spouse": "Conjoint(e)", "child": "Enfant"}
+
+
+def _age(birth_iso: str, on: dt.date) -> int:
+    birth = dt.date.fromisoformat(birth_iso)
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _named(person: dict, last_name: str, like: str) -> dict:
+    """The person under `last_name`, displayed in the same style as the display `like`."""
+    first, civility, upper = person["first_name"], person["civility"], last_name.upper()
+    if like.startswith(("M. ", "Mme ")) and like.split(" ")[1].isupper():
+        display = f"{civility} {upper} {first}"
+    elif like.startswith(("M. ", "Mme ")):
+        display = f"{civility} {first} {upper}"
+    else:
+        display = f"{upper} {first}"
+    return {**person, "last_name": last_name, "display": display}
+
+
+def _set_beneficiary(content: dict, printed: dict, patient: dict, on: dt.date) -> None:
+    """Who the patient is to the insured: a minor is the insured's child; an adult is the insured or, now and
+    then, the spouse. When the patient is not the insured, the page prints the insured's name and NIR (the NIR on
+    a claim is always the insured's), the patient's relation and birth date, as on a French feuille de soins.
+
+    Drawn from the patient's own identity, not from the page's stream, so the rest of the page is drawn as
+    before."""
+    role_rng = np.random.default_rng(zlib.crc32(f"{patient['nir']} {patient['display']}".encode()))
+    age = _age(patient["birth_date"], on)
+    role = "child" if age < CHILD_AGE_YEARS else ("spouse" if role_rng.random() < SPOUSE_SHARE else "insured")
+    content["beneficiary_role"] = role
+    if role == "insured":
+        return
+    fake = seeded_faker(role_rng)
+    low, high = (age + 20, age + 45) if role == "child" else (max(20, age - 12), min(90, age + 12))
+    insured = _person(fake, role_rng, min_age=low, max_age=max(low + 1, high), ref=on)
+    same_name = role == "child" or role_rng.random() < 0.6
+    insured = _named(insured, patient["last_name"] if same_name else insured["last_name"], patient["display"])
+    insured["address"] = patient["address"]
+    content["insured"] = insured
+    printed["insured_name"] = insured["display"]
+    printed["nir"] = insured["nir"]
+    printed["beneficiary_relation"] = RELATION_LABELS[role]
+    printed["patient_birth_date"] = patient["birth_date"]
+
+
 # --------------------------------------------------------------------------------------------------- invoice
 
 INVOICE_CARE_TYPES = ("consultation", "pharmacy", "audio", "hospital")
@@ -350,7 +376,7 @@ def build_invoice(rng: np.random.Generator, inconsistency: Optional[str] = None)
     fake = seeded_faker(rng)
     allowed = {"wrong_vat": ("pharmacy", "audio"), "invalid_rpps_key": ("consultation", "pharmacy", "audio")}
     care_type = _choice(rng, allowed.get(inconsistency or "", INVOICE_CARE_TYPES))
-    table = tariffs()
+    table = load_tariffs()
     invoice_date = _date(rng, dt.date(2022, 1, 10), dt.date(2025, 6, 30))
     care_date = invoice_date - dt.timedelta(days=int(rng.integers(0, 3)) if care_type != "hospital"
                                             else int(rng.integers(1, 12)))
@@ -446,6 +472,7 @@ def build_invoice(rng: np.random.Generator, inconsistency: Optional[str] = None)
                     "invoice_date": invoice_date.isoformat(), "care_date": care_date.isoformat()})
     if prescription_date:
         printed["prescription_date"] = prescription_date.isoformat()
+    _set_beneficiary(content, printed, patient, care_date)
     _lines_printed(printed, lines, with_vat)
     if with_vat:
         printed["total_ht"] = amount_str(total_ht)
@@ -486,7 +513,7 @@ def build_prescription(rng: np.random.Generator, inconsistency: Optional[str] = 
     picks = rng.choice(len(MEDICINES), size=int(rng.integers(1, 5)), replace=False)
     drugs = [{"label": MEDICINES[int(i)][0], "posology": _choice(rng, POSOLOGIES[_form(MEDICINES[int(i)][0])])}
              for i in picks]
-    content = {"doc_type": "prescription", "practitioner": prac, "patient": patient,
+    content = {"doc_type": "prescription", "care_type": "pharmacy", "practitioner": prac, "patient": patient,
                "dates": {"prescription_date": date.isoformat()}, "drugs": drugs,
                "renewable": bool(rng.random() < 0.3)}
     printed = {"practitioner_name": prac["name"], "specialty": specialty,
@@ -512,7 +539,7 @@ def build_dental_quote(rng: np.random.Generator, inconsistency: Optional[str] = 
     prac = _practitioner(fake, rng, "Chirurgien-dentiste", "chirurgien-dentiste", True)
     quote_date = _date(rng, dt.date(2022, 1, 10), dt.date(2025, 6, 30))
     patient = _person(fake, rng, min_age=18, ref=quote_date)
-    table = tariffs()
+    table = load_tariffs()
     prosthetic = ("HBLD038", "HBLD634", "HBLD491", "HBLD350", "HBLD785")
     extras = ("HBLD090", "HBLD490", "HBQK389", "HBMD053", "HBGD036", "HBFD017")
     codes = [_choice(rng, prosthetic) for _ in range(int(rng.integers(1, 4)))]
@@ -530,7 +557,7 @@ def build_dental_quote(rng: np.random.Generator, inconsistency: Optional[str] = 
     base = sum(line["base_cents"] for line in lines)
     amo = sum(line["amo_cents"] for line in lines)
     validity = quote_date + dt.timedelta(days=int(_choice(rng, (90, 180))))
-    content = {"doc_type": "dental_quote", "practitioner": prac, "patient": patient,
+    content = {"doc_type": "dental_quote", "care_type": "dental", "practitioner": prac, "patient": patient,
                "quote_number": f"D{quote_date.strftime('%y%m')}-{int(rng.integers(1, 9999)):04d}",
                "dates": {"quote_date": quote_date.isoformat(), "validity_date": validity.isoformat()},
                "lines": lines, "totals": {"total_ttc": eur(total), "total_base": eur(base), "amo_share": eur(amo),
@@ -551,6 +578,7 @@ def build_dental_quote(rng: np.random.Generator, inconsistency: Optional[str] = 
         printed[f"act_amo_{i}"] = amount_str(line["amo_cents"])
     printed.update({"total_ttc": amount_str(total), "total_base": amount_str(base), "amo_share": amount_str(amo),
                     "patient_share": amount_str(total - amo)})
+    _set_beneficiary(content, printed, patient, quote_date)
     content["printed"] = printed
     _apply_common(content, inconsistency, rng, {
         "wrong_total": _amount_target(content, "total_ttc", rng),
@@ -583,7 +611,7 @@ def build_optical_quote(rng: np.random.Generator, inconsistency: Optional[str] =
     quote_date = _date(rng, dt.date(2022, 1, 10), dt.date(2025, 6, 30))
     prescription_date = quote_date - dt.timedelta(days=int(rng.integers(3, 300)))
     patient = _person(fake, rng, min_age=18, ref=quote_date)
-    table = tariffs()
+    table = load_tariffs()
     progressive = bool(rng.random() < 0.45)
     class_a = bool(rng.random() < 0.3)
     frame = table["2210546" if class_a else "2223342"]
@@ -599,8 +627,9 @@ def build_optical_quote(rng: np.random.Generator, inconsistency: Optional[str] =
     amo = _round_half_up(sum(Decimal(table[line["code"]].base_cents * line["qty"]) * Decimal("0.6")
                              for line in lines))
     amc = total_ttc - amo if class_a else min(total_ttc - amo, int(rng.integers(10, 41)) * 1000)
-    content = {"doc_type": "optical_quote", "shop": {"name": _org_name(fake, rng, "optical", shop_address["city"]),
-                                                     "address": shop_address, "siret": ids.siret(rng)},
+    shop = {"name": _org_name(fake, rng, "optical", shop_address["city"]), "address": shop_address,
+            "siret": ids.siret(rng)}
+    content = {"doc_type": "optical_quote", "care_type": "optical", "shop": shop,
                "optician": optician, "prescriber": prescriber, "patient": patient,
                "dates": {"quote_date": quote_date.isoformat(), "prescription_date": prescription_date.isoformat()},
                "correction": {"od": _refraction(rng, progressive), "og": _refraction(rng, progressive)},
@@ -614,6 +643,7 @@ def build_optical_quote(rng: np.random.Generator, inconsistency: Optional[str] =
                "patient_birth_date": patient["birth_date"], "nir": patient["nir"],
                "quote_date": quote_date.isoformat(), "od_correction": content["correction"]["od"],
                "og_correction": content["correction"]["og"]}
+    _set_beneficiary(content, printed, patient, quote_date)
     _lines_printed(printed, lines, True)
     printed.update({"total_ht": amount_str(total_ht), "vat": amount_str(vat), "total_ttc": amount_str(total_ttc),
                     "amo_share": amount_str(amo), "amc_share": amount_str(amc),
@@ -643,7 +673,7 @@ def build_social_security_statement(rng: np.random.Generator, inconsistency: Opt
     payer = f"CPAM {city['of_department']}"
     payer_address = _address(fake, rng, city)
     mutuelle = _choice(rng, MUTUELLES)
-    table = tariffs()
+    table = load_tariffs()
     candidates = ("G", "CS", "C", "APC", "DEQP003", "HBJD001", "HBQK389", "AMI", "AMK", "HDA")
     lines = []
     for _ in range(int(rng.integers(2, 7))):

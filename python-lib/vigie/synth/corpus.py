@@ -22,16 +22,18 @@ import pandas as pd
 from PIL import Image
 
 from vigie.runtime.context import Folder
-from vigie.synth import benign, degrade, forgeries, templates
+from vigie.synth import benign, degrade, forgeries, other_documents, templates
 from vigie.synth.page import FieldValue, RenderedPage, Word
 
 DPI_CHOICES = (150, 200, 300)
 SPLITS = ("train", "calibration", "test")
 SPLICING_DONOR_ATTEMPTS = 3
+OTHER_STREAM = 0x07E4  # key of the draw that turns a page into an "other" page, apart from the page's own stream
 LABEL_COLUMNS = [
     "id", "doc_type", "template", "forged", "operation", "field", "field_name", "dpi", "jpeg_quality",
     "n_compressions", "resize_factor", "rotation_deg", "split", "seed", "inconsistency", "benign_edits",
-    "width", "height", "tampered_fraction", "image", "mask", "source_mask", "status", "error",
+    "width", "height", "tampered_fraction", "image", "mask", "source_mask", "status", "error", "care_type",
+    "beneficiary_role",
 ]
 
 
@@ -48,6 +50,7 @@ class CorpusOptions:
     benign_fraction: float = 0.3
     degrade: bool = True
     calibration_fraction: float = 0.2
+    other_fraction: float = 0.08  # share of non-claim pages (doc_type "other"), drawn apart from the claim pages
 
 
 @dataclass
@@ -113,8 +116,33 @@ def _forge(page: RenderedPage, options: CorpusOptions, doc_type: str,
     return None
 
 
+def is_other_page(options: CorpusOptions, index: int) -> bool:
+    """Whether page `index` is a non-claim page: a draw from its own stream, so the claim pages that remain are
+    the same, pixel for pixel, whatever other_fraction is."""
+    if options.other_fraction <= 0:
+        return False
+    stream = np.random.default_rng(np.random.SeedSequence([options.seed, index, OTHER_STREAM]))
+    return bool(stream.random() < options.other_fraction)
+
+
+def page_doc_type(options: CorpusOptions, index: int) -> str:
+    """The document type of page `index`: "other" or the claim type its index cycles to."""
+    return "other" if is_other_page(options, index) else options.doc_types[index % len(options.doc_types)]
+
+
+def _templates_of(doc_type: str) -> tuple[str, ...]:
+    return other_documents.TEMPLATES if doc_type == "other" else templates.TEMPLATES[doc_type]
+
+
+def _render(doc_type: str, template: str, dpi: int, rng: np.random.Generator,
+            inconsistency: Optional[str]) -> RenderedPage:
+    if doc_type == "other":
+        return other_documents.render(template, dpi, rng)
+    return templates.render(doc_type, template, dpi, rng, inconsistency=inconsistency)
+
+
 def _split(template: str, doc_type: str, options: CorpusOptions, rng: np.random.Generator) -> str:
-    if template == templates.TEMPLATES[doc_type][-1]:
+    if template == _templates_of(doc_type)[-1]:
         return "test"  # held-out template: the test split is template-disjoint from train and calibration
     return "calibration" if rng.random() < options.calibration_fraction else "train"
 
@@ -123,18 +151,20 @@ def generate_page(options: CorpusOptions, index: int) -> GeneratedPage:
     """Render, edit, forge and degrade page `index` of the corpus."""
     seed = page_seed(options.seed, index)
     rng = np.random.default_rng(seed)
-    doc_type = options.doc_types[index % len(options.doc_types)]
+    doc_type = page_doc_type(options, index)
+    other = doc_type == "other"
     doc_id = f"{doc_type}-{options.seed}-{index:06d}"
-    template = str(rng.choice(templates.TEMPLATES[doc_type]))
+    template = str(rng.choice(_templates_of(doc_type)))
     split = _split(template, doc_type, options, rng)
     dpi = _choose_dpi(options, rng)
     supported = templates.INCONSISTENCIES.get(doc_type, ())
     inconsistency = str(rng.choice(supported)) if supported and rng.random() < options.inconsistent_fraction else None
-    wants_forgery = rng.random() < options.forged_fraction
+    wants_forgery = rng.random() < options.forged_fraction and not other
     benign_kinds = list(rng.choice(benign.BENIGN_EDITS, size=int(rng.integers(1, 3)), replace=False)) \
         if rng.random() < options.benign_fraction else []
+    benign_kinds = [] if other else benign_kinds  # non-claim pages come as received: no stamp, note or forgery
 
-    page = templates.render(doc_type, template, dpi, rng, inconsistency=inconsistency)
+    page = _render(doc_type, template, dpi, rng, inconsistency)
     benign_records = []
     for kind in benign_kinds:
         image, record = benign.apply_benign_edit(page.image, page, str(kind), rng)
@@ -188,7 +218,8 @@ def generate_page(options: CorpusOptions, index: int) -> GeneratedPage:
         "tampered_fraction": float(mask.mean()) if forged else 0.0,
         "image": f"images/{doc_id}.{ext}", "mask": f"masks/{doc_id}.png" if forged else "",
         "source_mask": f"sources/{doc_id}.png" if source_mask is not None else "",
-        "status": "ok", "error": "",
+        "status": "ok", "error": "", "care_type": page.content.get("care_type") or "",
+        "beneficiary_role": page.content.get("beneficiary_role") or "",
     }
     return GeneratedPage(doc_id, label, files)
 
@@ -233,7 +264,7 @@ def _safe_generate(args: tuple[CorpusOptions, int]) -> GeneratedPage:
     try:
         return generate_page(options, index)
     except Exception as exc:  # a page that cannot be made must not lose the others
-        doc_type = options.doc_types[index % len(options.doc_types)]
+        doc_type = page_doc_type(options, index)
         doc_id = f"{doc_type}-{options.seed}-{index:06d}"
         label = {c: "" for c in LABEL_COLUMNS}
         label.update(id=doc_id, doc_type=doc_type, forged=False, seed=page_seed(options.seed, index),

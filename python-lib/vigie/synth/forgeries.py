@@ -18,6 +18,9 @@ from typing import Optional
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
 
 from vigie.synth import fonts
 from vigie.synth.page import FORGEABLE_KINDS, Box, FieldValue, RenderedPage, Word
@@ -442,11 +445,11 @@ def _iban_digits(text: str) -> list[int]:
 
 def iban_is_valid(text: str) -> bool:
     """ISO 13616 mod-97 check of a printed IBAN (spaces ignored)."""
-    compact = "".join(c for c in text if c.isalnum()).upper()
-    if len(compact) < 15 or not compact[:2].isalpha() or not compact[2:4].isdigit():
+    try:
+        stdnum_iban.validate(text, check_country=False)
+    except ValidationError:
         return False
-    numeric = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
-    return int(numeric) % 97 == 1
+    return True
 
 
 def _iban_weights(text: str) -> dict[int, int]:
@@ -464,8 +467,9 @@ def _iban_weights(text: str) -> dict[int, int]:
 
 
 def luhn_is_valid(text: str) -> bool:
-    digits = [int(c) for c in text if c.isdigit()]
-    return bool(digits) and _luhn_sum(digits) % 10 == 0
+    """Luhn check of the digits of a printed identifier (RPPS, ADELI, FINESS, SIRET)."""
+    digits = "".join(c for c in text if c.isdigit())
+    return bool(digits) and luhn.is_valid(digits)
 
 
 def _luhn_sum(digits: list[int]) -> int:

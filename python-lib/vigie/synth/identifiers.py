@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from stdnum import ean, luhn
+from stdnum import iban as stdnum_iban
+from stdnum.fr import nif
+from stdnum.fr import nir as stdnum_nir
+
+from vigie.documents.identifier_keys import rib_key
 
 # Real French banks: (name, bank code, BIC). The bank code and BIC belong together on a real RIB.
 BANKS: tuple[tuple[str, str, str], ...] = (
@@ -33,10 +39,6 @@ CHECKED_KINDS = ("iban", "rib_key", "siren", "siret", "nir", "rpps", "adeli", "f
 ADELI_PROFESSIONS = {"medecin": "1", "chirurgien-dentiste": "2", "pharmacien": "3", "sage-femme": "4",
                      "infirmier": "5", "masseur-kinesitherapeute": "6", "opticien": "7", "audioprothesiste": "8"}
 
-_RIB_LETTERS = {c: str(v) for letters, v in (("AJ", 1), ("BKS", 2), ("CLT", 3), ("DMU", 4), ("ENV", 5),
-                                             ("FOW", 6), ("GPX", 7), ("HQY", 8), ("IRZ", 9)) for c in letters}
-
-
 @dataclass(frozen=True)
 class BankAccount:
     """A French bank account as printed on a RIB: national parts, IBAN and BIC."""
@@ -58,33 +60,9 @@ def _digits(rng: np.random.Generator, n: int) -> str:
     return "".join(str(d) for d in rng.integers(0, 10, size=n))
 
 
-def luhn_check_digit(payload: str) -> str:
-    """The digit that makes `payload + digit` pass the Luhn test."""
-    total = 0
-    for i, ch in enumerate(reversed(payload)):
-        d = int(ch)
-        if i % 2 == 0:  # these positions are doubled once the check digit is appended
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def rib_key(bank_code: str, branch_code: str, account_number: str) -> str:
-    """The two-digit French RIB key of a bank code, branch code and (possibly alphanumeric) account number."""
-    account = "".join(_RIB_LETTERS.get(c, c) for c in account_number.upper())
-    remainder = (89 * int(bank_code) + 15 * int(branch_code) + 3 * int(account)) % 97
-    return f"{97 - remainder:02d}"
-
-
-def _mod97(text: str) -> int:
-    """ISO 7064 mod 97 of an alphanumeric string, letters counting A=10 .. Z=35."""
-    return int("".join(str(int(c, 36)) for c in text)) % 97
-
-
 def iban_from_bban(country: str, bban: str) -> str:
     """The compact IBAN with correct check digits for a country code and BBAN."""
-    check = 98 - _mod97(bban + country + "00")
-    return f"{country}{check:02d}{bban}"
+    return f"{country}{stdnum_iban.calc_check_digits(country + '00' + bban)}{bban}"
 
 
 def bank_account(rng: np.random.Generator) -> BankAccount:
@@ -105,62 +83,50 @@ def siren(rng: np.random.Generator) -> str:
     while True:
         body = str(int(rng.integers(1, 10))) + _digits(rng, 7)
         if not body.startswith("35600000"):
-            return body + luhn_check_digit(body)
+            return body + luhn.calc_check_digit(body)
 
 
 def siret(rng: np.random.Generator, siren_number: str | None = None) -> str:
     """A 14-digit SIRET: a SIREN, a 4-digit establishment number and a Luhn key over the 14 digits."""
     base = (siren_number or siren(rng)) + f"{int(rng.integers(1, 100)):04d}"
-    return base + luhn_check_digit(base)
-
-
-def nir_key(first13: str) -> str:
-    """The two-digit NIR key of the first 13 characters (Corsica 2A/2B counts as 19/18)."""
-    number = first13.upper().replace("2A", "19").replace("2B", "18")
-    return f"{97 - int(number) % 97:02d}"
+    return base + luhn.calc_check_digit(base)
 
 
 def nir(rng: np.random.Generator, sex: int, birth_year: int, birth_month: int, department: str) -> str:
     """A 15-character NIR for a person born in a département: sex, year, month, place, order, key."""
     first13 = (f"{sex}{birth_year % 100:02d}{birth_month:02d}{department}"
                f"{int(rng.integers(1, 1000)):03d}{int(rng.integers(1, 1000)):03d}")
-    return first13 + nir_key(first13)
+    return first13 + stdnum_nir.calc_check_digits(first13)
 
 
 def rpps(rng: np.random.Generator) -> str:
     """An 11-digit RPPS number ("10" + 8 digits + Luhn key), the national practitioner identifier."""
     body = "10" + _digits(rng, 8)
-    return body + luhn_check_digit(body)
+    return body + luhn.calc_check_digit(body)
 
 
 def adeli(rng: np.random.Generator, department: str, profession: str) -> str:
     """A 9-digit ADELI number: département, profession digit, 5-digit serial, Luhn key."""
     body = department + ADELI_PROFESSIONS[profession] + _digits(rng, 5)
-    return body + luhn_check_digit(body)
+    return body + luhn.calc_check_digit(body)
 
 
 def finess(rng: np.random.Generator, department: str) -> str:
     """A 9-digit FINESS establishment number: département, 6 digits, Luhn key."""
     body = department + _digits(rng, 6)
-    return body + luhn_check_digit(body)
+    return body + luhn.calc_check_digit(body)
 
 
 def numero_fiscal(rng: np.random.Generator) -> str:
     """A 13-digit French tax number (SPI): 10 digits starting 0-3, then 3 check digits (mod 511)."""
     body = str(int(rng.integers(0, 4))) + _digits(rng, 9)
-    return body + f"{int(body) % 511:03d}"
-
-
-def ean13_check_digit(payload: str) -> str:
-    """The EAN-13 check digit of 12 digits (weights 1, 3 from the left)."""
-    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(payload))
-    return str((10 - total % 10) % 10)
+    return body + nif.calc_check_digits(body)
 
 
 def cip13(rng: np.random.Generator) -> str:
     """A 13-digit CIP code of a medicine box (prefix 34009, EAN-13 key)."""
     body = "34009" + _digits(rng, 7)
-    return body + ean13_check_digit(body)
+    return body + ean.calc_check_digit(body)
 
 
 def _other_value(rng: np.random.Generator, current: int, low: int, high: int) -> int:

@@ -12,6 +12,7 @@ from vigie.runtime.context import Folder, RecipeContext
 from vigie.runtime.macro import MacroContext
 from vigie.synth import templates
 from vigie.synth.corpus import CorpusOptions, generate_corpus
+from vigie.synth.watchlist import WATCHLIST_SCHEMA, sample_watchlist
 
 LABELS_SCHEMA = [
     {"name": "id", "type": "string"}, {"name": "doc_type", "type": "string"}, {"name": "template", "type": "string"},
@@ -25,6 +26,7 @@ LABELS_SCHEMA = [
     {"name": "tampered_fraction", "type": "double"}, {"name": "image", "type": "string"},
     {"name": "mask", "type": "string"}, {"name": "source_mask", "type": "string"},
     {"name": "status", "type": "string"}, {"name": "error", "type": "string"},
+    {"name": "care_type", "type": "string"}, {"name": "beneficiary_role", "type": "string"},
 ]
 
 
@@ -35,7 +37,7 @@ def corpus_options(config: Mapping[str, Any]) -> CorpusOptions:
         n_documents=config["n_documents"], seed=config["seed"], doc_types=doc_types, dpi=config["dpi"],
         forged_fraction=config["forged_fraction"], inconsistent_fraction=config["inconsistent_fraction"],
         benign_fraction=config["benign_fraction"], degrade=config["degrade"],
-        calibration_fraction=config["calibration_fraction"],
+        calibration_fraction=config["calibration_fraction"], other_fraction=config["other_fraction"],
     )
 
 
@@ -59,8 +61,12 @@ def summary_lines(labels: pd.DataFrame) -> list[str]:
 
 def generate_claims_corpus_recipe(ctx: RecipeContext) -> None:
     """Recipe: write the corpus to the output folder and its labels to the output dataset."""
-    labels = _generate(ctx.output_folder("corpus_folder"), ctx.config, ctx.progress)
+    folder = ctx.output_folder("corpus_folder")
+    labels = _generate(folder, ctx.config, ctx.progress)
     ctx.output_dataset("labels").write(labels, schema=LABELS_SCHEMA)
+    if ctx.has_output("watchlist"):
+        ctx.output_dataset("watchlist").write(sample_watchlist(folder, labels, ctx.config["seed"]),
+                                              schema=WATCHLIST_SCHEMA)
     for line in summary_lines(labels):
         ctx.log.info(line)
 

@@ -15,6 +15,7 @@ from PIL import Image
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.fr import nir, siret
+from vigie.documents.tariffs import TARIFF_TABLE, load_tariffs
 from vigie.synth import content as content_mod
 from vigie.synth.page import FORGEABLE_KINDS
 from vigie.synth.templates import DOC_TYPES, INCONSISTENCIES, TEMPLATES, render
@@ -229,7 +230,7 @@ def test_dates_are_coherent_in_the_truth():
 
 
 def test_tariff_table_and_prices_within_its_ranges():
-    with open(content_mod.TARIFF_PATH, newline="", encoding="utf-8") as handle:
+    with open(TARIFF_TABLE, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["code", "system", "label_fr", "care_type", "base_rate_eur", "min_eur", "max_eur"]
     assert 35 <= len(rows) <= 45
@@ -237,7 +238,7 @@ def test_tariff_table_and_prices_within_its_ranges():
     assert {r["care_type"] for r in rows} == {"dental", "optical", "audio", "pharmacy", "consultation", "hospital"}
     for r in rows:
         assert 0 <= float(r["base_rate_eur"]) and float(r["min_eur"]) <= float(r["max_eur"])
-    table = content_mod.tariffs()
+    table = load_tariffs()
     for doc_type in ("invoice", "dental_quote", "optical_quote"):
         for seed in range(15):
             for line in content_mod.build(doc_type, np.random.default_rng(seed))["lines"]:

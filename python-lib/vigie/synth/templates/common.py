@@ -30,6 +30,10 @@ _NAME = re.compile(r"^(patient_name|insured_name|holder_name|taxpayer_name|benef
 _IDENTIFIER = {"siret", "nir", "bic", "bank_code", "branch_code", "account_number", "rib_key", "numero_fiscal",
                "reference_avis", "invoice_number", "quote_number", "statement_number", "amc_number",
                "contract_number"}
+# Printed when the patient is not the insured (see content._set_beneficiary).
+BENEFICIARY_ROWS = (("Assuré(e) :", "insured_name"), ("Qualité :", "beneficiary_relation"),
+                    ("Né(e) le :", "patient_birth_date"))
+QUOTE_BENEFICIARY_ROWS = BENEFICIARY_ROWS[:2]  # quotes print the patient's birth date already
 _CODE = re.compile(r"^(act_code_\d+|act_tooth_\d+|naf_code)$")
 
 

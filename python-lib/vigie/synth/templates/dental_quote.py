@@ -10,7 +10,18 @@ import numpy as np
 from vigie.synth.content import build_dental_quote
 from vigie.synth.layout import INK
 from vigie.synth.page import RenderedPage
-from vigie.synth.templates.common import NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
+from vigie.synth.templates.common import (
+    NARROW,
+    QUOTE_BENEFICIARY_ROWS,
+    SANS,
+    SERIF,
+    Formats,
+    Sheet,
+    initials,
+    paper,
+    pick,
+    table_style,
+)
 
 INCONSISTENCIES = ("wrong_total", "invalid_rpps_key", "invalid_nir_key", "date_order")
 
@@ -50,6 +61,8 @@ def render_a(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     sheet.labelled("Nom, prénom :", "patient_name", 110, 45, f(8.5), f(10, "bold"))
     sheet.labelled("Date de naissance :", "patient_birth_date", 110, 52, f(8.5), f(9))
     sheet.labelled("N° de sécurité sociale :", "nir", 110, 59, f(8.5), f(9))
+    if sheet.has("insured_name"):
+        sheet.rows(QUOTE_BENEFICIARY_ROWS, 110, 73.5, f(8), f(8.5), value_x=128, leading=1.3)
     sheet.labelled("Devis n°", "quote_number", 110, 68, f(8.5), f(9, "bold"))
     sheet.labelled("Établi le", "quote_date", 12, 89, f(9.5), f(9.5, "bold"))
     sheet.labelled("Valable jusqu'au", "validity_date", 70, 89, f(9.5), f(9.5, "bold"))
@@ -87,6 +100,8 @@ def render_b(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     y = sheet.field("patient_name", 120, 50, f(11, "bold"))
     sheet.labelled("Né(e) le", "patient_birth_date", 120, y, f(9), f(9))
     sheet.labelled("N° SS", "nir", 120, y + 5, f(9), f(9))
+    if sheet.has("insured_name"):
+        sheet.rows(QUOTE_BENEFICIARY_ROWS, 120, y + 10.5, f(9), f(9), value_x=140, leading=1.4)
     c.text(18, 84, "Devis de soins et prothèses dentaires", f(15, "bold"), accent)
     sheet.labelled("Référence", "quote_number", 18, 91, f(9.5), f(9.5, "bold"))
     sheet.field("quote_date", 192, 91, f(9.5), align="right", prefix="Le")
@@ -125,6 +140,8 @@ def render_c(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     sheet.labelled("Patient :", "patient_name", 20, y + 10, f(10), f(10.5, "bold"))
     sheet.labelled("né(e) le", "patient_birth_date", 125, y + 10, f(9.5), f(9.5))
     sheet.labelled("Immatriculation :", "nir", 20, y + 16, f(9.5), f(9.5))
+    if sheet.has("insured_name"):
+        y = sheet.rows(QUOTE_BENEFICIARY_ROWS, 20, y + 22, f(9.5), f(9.5), value_x=50) - 20
     style = table_style(sheet.family, 9, rules="frame", rule_color=accent, row_mm=7)
     y = sheet.lines_table(20, y + 24, _columns("ctlpbrh"), style, sheet.count("act_code_"), width_mm=176)
     c.rect(106, y + 6, 196, y + 38, fill=tint)

@@ -9,7 +9,19 @@ import numpy as np
 from vigie.synth.content import build_invoice
 from vigie.synth.layout import INK
 from vigie.synth.page import RenderedPage
-from vigie.synth.templates.common import MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
+from vigie.synth.templates.common import (
+    BENEFICIARY_ROWS,
+    MONO,
+    NARROW,
+    SANS,
+    SERIF,
+    Formats,
+    Sheet,
+    initials,
+    paper,
+    pick,
+    table_style,
+)
 
 INCONSISTENCIES = ("wrong_total", "wrong_line_total", "wrong_vat", "invalid_siret_key", "invalid_rpps_key",
                    "invalid_nir_key", "date_order")
@@ -67,6 +79,8 @@ def render_a(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     sheet.labelled("N° SS :", "nir", 117, 81, f(8.5), f(9))
     y = sheet.rows((("Date des soins :", "care_date"), ("Date de prescription :", "prescription_date")), 18, 93,
                    f(9), f(9, "bold"), value_x=55)
+    if sheet.has("insured_name"):
+        y = max(y, sheet.rows(BENEFICIARY_ROWS, 117, 89.5, f(8.5), f(8.5, "bold"), value_x=136) + 2)
     style = table_style(sheet.family, 9, header_fill=accent, header_color=(255, 255, 255), rules="none",
                         zebra=tint, row_mm=7)
     y = sheet.lines_table(18, max(y, 100), _columns(content["with_vat"], "clquva"), style,
@@ -116,6 +130,8 @@ def render_b(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     yy = sheet.field("patient_name", 45, y, f(10.5, "bold"), ink)
     yy = sheet.field("patient_address", 45, yy, f(10), ink)
     sheet.labelled("N° d'immatriculation :", "nir", 20, yy + 1, f(9.5, "italic"), f(10), color=ink)
+    if sheet.has("insured_name"):
+        yy = sheet.rows(BENEFICIARY_ROWS, 20, yy + 6.5, f(9.5, "italic"), f(10), value_x=48, color=ink) - 4
     sheet.rows((("Date des soins :", "care_date"), ("Prescription du :", "prescription_date")), 125, y,
                f(9.5, "italic"), f(10), value_x=158, color=ink)
     style = table_style(sheet.family, 9.5, rules="grid", rule_color=ink, row_mm=7.5)
@@ -178,8 +194,11 @@ def render_c(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     sheet.labelled("NIR", "nir", 110, 79, f(8.5), f(9), value_x=135, color=dark)
     if sheet.has("prescription_date"):
         sheet.labelled("Prescrit le", "prescription_date", 110, 85, f(8.5), f(9), value_x=135, color=dark)
+    top = 98
+    if sheet.has("insured_name"):
+        top = sheet.rows(BENEFICIARY_ROWS, 110, 91, f(8.5), f(9), value_x=135, color=dark) + 3
     style = table_style(family, 8.5, header_fill=grey, rules="rows", rule_color=(120, 120, 120), row_mm=6.5)
-    y = sheet.lines_table(15, 98, _columns(content["with_vat"], "clquva"), style, sheet.count("act_code_"),
+    y = sheet.lines_table(15, top, _columns(content["with_vat"], "clquva"), style, sheet.count("act_code_"),
                           width_mm=180)
     totals = [t for t in _totals(sheet) if sheet.has(t[1])]
     width = 180 / len(totals)

@@ -10,7 +10,19 @@ import numpy as np
 from vigie.synth.content import build_optical_quote
 from vigie.synth.layout import INK, Cell, Column
 from vigie.synth.page import RenderedPage
-from vigie.synth.templates.common import MONO, NARROW, SANS, SERIF, Formats, Sheet, initials, paper, pick, table_style
+from vigie.synth.templates.common import (
+    MONO,
+    NARROW,
+    QUOTE_BENEFICIARY_ROWS,
+    SANS,
+    SERIF,
+    Formats,
+    Sheet,
+    initials,
+    paper,
+    pick,
+    table_style,
+)
 
 INCONSISTENCIES = ("wrong_total", "wrong_line_total", "wrong_vat", "invalid_siret_key", "invalid_rpps_key",
                    "date_order")
@@ -54,8 +66,11 @@ def render_a(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     sheet.rows((("Prescripteur", "prescriber_name"), ("N° RPPS", "rpps"), ("Date", "prescription_date"),
                 ("OD", "od_correction"), ("OG", "og_correction")), 17.5, 68, f(8.5), f(8.5), value_x=40,
                leading=1.75)
-    sheet.rows((("Nom", "patient_name"), ("Né(e) le", "patient_birth_date"), ("N° SS", "nir")), 110.5, 68, f(8.5),
-               f(9), value_x=128, leading=2.2)
+    patient_rows = (("Nom", "patient_name"), ("Né(e) le", "patient_birth_date"), ("N° SS", "nir"))
+    if sheet.has("insured_name"):
+        sheet.rows(patient_rows + QUOTE_BENEFICIARY_ROWS, 110.5, 68, f(8.5), f(9), value_x=128, leading=1.55)
+    else:
+        sheet.rows(patient_rows, 110.5, 68, f(8.5), f(9), value_x=128, leading=2.2)
     style = table_style(sheet.family, 9, header_fill=(230, 236, 244), rules="grid", rule_color=(90, 90, 90),
                         row_mm=7)
     y = sheet.lines_table(15, 100, _columns("clquva"), style, sheet.count("act_code_"), width_mm=180)
@@ -92,12 +107,15 @@ def render_b(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     y = sheet.field("patient_name", 14, 56, f(11, "bold"))
     sheet.labelled("Date de naissance", "patient_birth_date", 14, y, f(9), f(9))
     sheet.labelled("N° de sécurité sociale", "nir", 14, y + 5, f(9), f(9))
+    correction_top = 76
+    if sheet.has("insured_name"):
+        correction_top = sheet.rows(QUOTE_BENEFICIARY_ROWS, 14, y + 10.5, f(9), f(9), value_x=38) + 1
     sheet.labelled("Ordonnance du", "prescription_date", 110, 56, f(9), f(9, "bold"))
     sheet.labelled("Prescripteur", "prescriber_name", 110, 61, f(9), f(9))
     sheet.labelled("RPPS", "rpps", 110, 66, f(9), f(9))
     corr = table_style(sheet.family, 9, header_fill=accent, header_color=(255, 255, 255), rules="frame",
                        rule_color=accent, row_mm=6.5)
-    y = c.table(14, 76, [Column("Œil", 30), Column("Correction (sphère, cylindre, axe, addition)", 90)],
+    y = c.table(14, correction_top, [Column("Œil", 30), Column("Correction (sphère, cylindre, axe, addition)", 90)],
                 [[Cell("Droit (OD)"), sheet.cell("od_correction")], [Cell("Gauche (OG)"), sheet.cell("og_correction")]],
                 corr)
     style = table_style(sheet.family, 9, header_fill=accent, header_color=(255, 255, 255), rules="none",
@@ -129,6 +147,8 @@ def render_c(dpi: int, rng: np.random.Generator, inconsistency: Optional[str] = 
     sheet.labelled("Né(e) le :", "patient_birth_date", 14, 46, f(9), f(9))
     sheet.labelled("NIR :", "nir", 14, 52, f(9), f(9))
     sheet.labelled("Vendeur :", "practitioner_name", 14, 58, f(9), f(9))
+    if sheet.has("insured_name"):
+        sheet.rows(QUOTE_BENEFICIARY_ROWS, 110, 40, f(9), f(9), value_x=132, leading=1.6)
     c.hline(14, 196, 64, INK, 0.25, dash_mm=1.2)
     sheet.rows((("Prescripteur :", "prescriber_name"), ("RPPS :", "rpps"), ("Ordonnance du :", "prescription_date")),
                14, 71, f(9), f(9), value_x=44, leading=1.6)
