@@ -1,0 +1,255 @@
+"""Watchlist scan of one OCR page: exact identifier hits after OCR-confusion folding, fuzzy person-name hits.
+
+Identifiers (IBAN, RPPS, ADELI, FINESS, SIRET, SIREN, NIR, BIC) are printed in groups and read by OCR as several
+words, with look-alike glyphs swapped. Each line's characters are folded (`identifier_key`) into one stream with
+the word boundaries, separators and letter/digit changes marked; a watchlisted key is hit when it occupies a run of
+that stream that starts and ends on such a boundary, so "FR76 3O00 ..." hits FR7630000... but a watchlisted RPPS is
+not found inside a longer number. Names are compared with rapidfuzz's token-sort ratio on accent-, case- and
+look-alike-folded words, over windows of consecutive words of each line, so "RAYNAUD Bernard" hits the entry
+"Bernard Raynaud".
+
+OCR also misreads digits outright (9 read as 0, 6 as 5, a digit dropped). An identifier of a CHECKED_KINDS kind and
+of MIN_TOLERANT_LENGTH characters or more is therefore also hit, with score ONE_EDIT_SCORE, when the page shows it
+with one character substituted, missing or extra. These kinds carry a key that catches any single substitution
+(Luhn for RPPS, ADELI, FINESS, SIREN and SIRET, mod 97 for IBAN and NIR), so a number of the same length one
+character away from a watchlisted one is a misreading or a miskeying of it, never another valid identifier. BICs,
+which have no key and whose branch codes differ by one letter, are matched exactly only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from vigie.core.results import Box, Evidence
+from vigie.documents.ocr import OcrPage, OcrWord
+from vigie.documents.ocr_confusions import (
+    fold_confusions,
+    identifier_key,
+    is_identifier_char,
+    name_key,
+    name_match_key,
+    name_tokens,
+)
+
+IDENTIFIER_KINDS = ("iban", "bic", "rpps", "adeli", "finess", "siret", "siren", "nir")
+CHECKED_KINDS = frozenset({"iban", "rpps", "adeli", "finess", "siret", "siren", "nir"})
+NAME_KIND = "name"
+WATCHLIST_KINDS = IDENTIFIER_KINDS + (NAME_KIND,)
+# Token-sort ratio (0-100, on names with OCR look-alikes folded) from which a name is a hit. On the synthetic
+# corpus every watchlisted name present scores 100; at 92 four distinct people one letter apart collide
+# (FOUCHER / BOUCHER), at 95 one (MARTIN / MARTINS), at 88 twelve. Look-alike slips (RAYNAUO) fold away.
+DEFAULT_NAME_THRESHOLD = 95.0
+MIN_NAME_LETTERS = 6  # shorter names (all words together) match too much by chance; refused from the watchlist
+MIN_TOLERANT_LENGTH = 9
+ONE_EDIT_SCORE = 0.9
+
+
+@dataclass(frozen=True)
+class WatchlistEntry:
+    """One watchlisted value: its kind (iban, rpps, ..., name), the value as given and a label for the analyst."""
+
+    kind: str
+    value: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class WatchlistHit:
+    """A watchlisted value found on a page: the entry, the text as read, where, and how sure (0-1)."""
+
+    entry: WatchlistEntry
+    text: str
+    box: Box
+    score: float
+
+    def to_evidence(self) -> Evidence:
+        """The hit as an evidence item of kind `watchlist_<kind>`."""
+        label = f" ({self.entry.label})" if self.entry.label else ""
+        if self.entry.kind == NAME_KIND:
+            message = (f"name '{self.text}' matches watchlisted '{self.entry.value}'{label}, "
+                       f"similarity {self.score * 100:.0f} %")
+        else:
+            slip = "" if self.score >= 1.0 else ", one character differs (OCR misreading)"
+            message = (f"{self.entry.kind.upper()} {self.entry.value} is on the watchlist{label}; "
+                       f"read as '{self.text}'{slip}")
+        return Evidence(kind=f"watchlist_{self.entry.kind}", message=message, box=self.box,
+                        field=self.entry.kind, score=self.score)
+
+
+@dataclass(frozen=True)
+class IdentifierStream:
+    """A line's folded identifier characters, the word each came from, and where a match may start and end."""
+
+    chars: str
+    word_of: list[int]
+    starts: frozenset[int]
+    ends: frozenset[int]
+
+
+def _char_class(ch: str) -> str:
+    return "digit" if ch.isdigit() else "letter"
+
+
+def line_stream(words: list[OcrWord]) -> IdentifierStream:
+    """Fold a line's words into one identifier stream; boundaries at word edges, separators, punctuation and
+    letter/digit changes of the printed text."""
+    chars: list[str] = []
+    word_of: list[int] = []
+    starts, ends = {0}, set()
+    for index, word in enumerate(words):
+        previous = ""
+        for ch in word.text:
+            if not is_identifier_char(ch):  # separator or punctuation: a boundary, not a character
+                ends.add(len(chars))
+                starts.add(len(chars))
+                previous = ""
+                continue
+            if previous and _char_class(previous) != _char_class(ch):
+                ends.add(len(chars))
+                starts.add(len(chars))
+            chars.append(fold_confusions(ch))
+            word_of.append(index)
+            previous = ch
+        ends.add(len(chars))
+        starts.add(len(chars))
+    return IdentifierStream("".join(chars), word_of, frozenset(starts), frozenset(ends))
+
+
+def union_box(boxes: list[Box]) -> Box:
+    """The smallest box holding all the given boxes."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+class Watchlist:
+    """Watchlisted identifiers and names, ready to scan OCR pages."""
+
+    def __init__(self, entries: list[WatchlistEntry], name_threshold: float = DEFAULT_NAME_THRESHOLD):
+        self.name_threshold = float(name_threshold)
+        self.identifiers: dict[str, list[WatchlistEntry]] = {}
+        self._tolerant: dict[str, list[WatchlistEntry]] = {}  # keys that may be hit one edit away
+        self._masked: dict[str, list[WatchlistEntry]] = {}  # such keys with one character replaced by "*"
+        self._shortened: dict[str, list[WatchlistEntry]] = {}  # key with one character removed
+        self.names: list[WatchlistEntry] = []
+        self._name_keys: list[str] = []
+        for entry in entries:
+            self._add(entry)
+        tolerant = {len(k) for k in self._tolerant}
+        self._window_lengths = sorted({len(k) for k in self.identifiers} | {n + d for n in tolerant for d in (-1, 1)})
+        self._name_sizes = sorted({len(k.split()) for k in self._name_keys})
+
+    def _add(self, entry: WatchlistEntry) -> None:
+        if entry.kind == NAME_KIND:
+            key = name_key(entry.value)
+            if len(key.replace(" ", "")) < MIN_NAME_LETTERS:
+                raise ValueError(f"name {entry.value!r} is too short to match reliably "
+                                 f"(fewer than {MIN_NAME_LETTERS} letters)")
+            self.names.append(entry)
+            self._name_keys.append(name_match_key(entry.value))
+        elif entry.kind in IDENTIFIER_KINDS:
+            key = identifier_key(entry.value)
+            self.identifiers.setdefault(key, []).append(entry)
+            if entry.kind in CHECKED_KINDS and len(key) >= MIN_TOLERANT_LENGTH:
+                self._tolerant.setdefault(key, []).append(entry)
+                for i in range(len(key)):
+                    self._masked.setdefault(key[:i] + "*" + key[i + 1:], []).append(entry)
+                    self._shortened.setdefault(key[:i] + key[i + 1:], []).append(entry)
+        else:
+            raise ValueError(f"unknown watchlist kind {entry.kind!r} (expected one of {', '.join(WATCHLIST_KINDS)})")
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.identifiers.values()) + len(self.names)
+
+    def scan(self, ocr: OcrPage) -> list[WatchlistHit]:
+        """Every watchlisted identifier and name found on the page, each once (its best reading)."""
+        hits: dict[tuple[str, str], WatchlistHit] = {}
+        for line in ocr.lines():
+            for hit in self._identifier_hits(line) + self._name_hits(line):
+                key = (hit.entry.kind, hit.entry.value)
+                if key not in hits or hit.score > hits[key].score:
+                    hits[key] = hit
+        return sorted(hits.values(), key=lambda h: (-h.score, h.entry.kind, h.entry.value))
+
+    def _identifier_hits(self, line: list[OcrWord]) -> list[WatchlistHit]:
+        if not self.identifiers:
+            return []
+        stream = line_stream(line)
+        hits = []
+        for start in sorted(stream.starts):
+            for length in self._window_lengths:
+                end = start + length
+                if end > len(stream.chars):
+                    break
+                if end not in stream.ends:
+                    continue
+                for entry, score in self.lookup(stream.chars[start:end]):
+                    spanned = [line[i] for i in sorted(set(stream.word_of[start:end]))]
+                    hits.append(WatchlistHit(entry, " ".join(w.text for w in spanned),
+                                             union_box([w.box for w in spanned]), score))
+        return hits
+
+    def lookup(self, window: str) -> list[tuple[WatchlistEntry, float]]:
+        """Entries whose key is the folded `window` (score 1) or one edit from it (ONE_EDIT_SCORE, long keys of
+        checked kinds only)."""
+        found = [(entry, 1.0) for entry in self.identifiers.get(window, [])]
+        if len(window) + 1 >= MIN_TOLERANT_LENGTH:
+            near = list(self._shortened.get(window, []))  # OCR dropped a character
+            for i in range(len(window)):
+                near += self._masked.get(window[:i] + "*" + window[i + 1:], [])  # OCR changed one
+                near += self._tolerant.get(window[:i] + window[i + 1:], [])  # OCR added one
+            found += [(entry, ONE_EDIT_SCORE) for entry in near]
+        return found
+
+    def _name_hits(self, line: list[OcrWord]) -> list[WatchlistHit]:
+        if not self.names:
+            return []
+        tokens = [(token, index) for index, word in enumerate(line) for token in name_tokens(word.text)]
+        windows: list[tuple[int, int]] = []
+        for size in sorted({s for n in self._name_sizes for s in (n, n + 1)}):
+            windows.extend((start, start + size) for start in range(len(tokens) - size + 1))
+        if not windows:
+            return []
+        texts = [fold_confusions(" ".join(t for t, _ in tokens[a:b])) for a, b in windows]
+        scores = process.cdist(texts, self._name_keys, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=self.name_threshold, workers=1)
+        hits = []
+        for window_index, name_index in zip(*np.nonzero(scores)):
+            a, b = windows[window_index]
+            spanned = [line[i] for i in sorted({index for _, index in tokens[a:b]})]
+            hits.append(WatchlistHit(self.names[name_index], " ".join(w.text for w in spanned),
+                                     union_box([w.box for w in spanned]),
+                                     float(scores[window_index, name_index]) / 100.0))
+        return hits
+
+
+def entries_from_frame(frame: pd.DataFrame) -> tuple[list[WatchlistEntry], list[str]]:
+    """Watchlist entries from a dataset with columns kind, value and optional label; plus one message per row refused.
+
+    Kinds are case-insensitive; a row with an unknown kind, an empty value or a value that cannot match is refused
+    with its row number, not silently dropped.
+    """
+    missing = {"kind", "value"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"watchlist dataset lacks column(s) {', '.join(sorted(missing))} "
+                         "(expected kind, value, label)")
+    entries, refused = [], []
+    labels = frame["label"] if "label" in frame.columns else pd.Series([""] * len(frame), index=frame.index)
+    for number, (kind, value, label) in enumerate(zip(frame["kind"], frame["value"], labels), start=1):
+        entry = WatchlistEntry(str(kind).strip().lower(), "" if pd.isna(value) else str(value).strip(),
+                               "" if pd.isna(label) else str(label))
+        try:
+            Watchlist([entry])
+        except ValueError as exc:
+            refused.append(f"watchlist row {number}: {exc}")
+            continue
+        entries.append(entry)
+    return entries, refused
+
+
+def scan_page(watchlist: Watchlist, ocr: Optional[OcrPage]) -> list[Evidence]:
+    """Evidence items for the watchlist hits of one page (none without OCR)."""
+    return [hit.to_evidence() for hit in watchlist.scan(ocr)] if ocr is not None else []
