@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
+import pandas as pd
 import pyarrow.parquet as pq
 
 from vigie.runtime.flow import Step, StepOutcome, load_flow, run_flow
@@ -24,14 +25,19 @@ def run_demo(project_dir: Path, documents: Optional[int] = None, force: bool = F
     return project, run_flow(flow, project, force=force, on_step=on_step, overrides=overrides)
 
 
+_PAGE_COUNTS = {"decision": "flagged", "n_failures": "with a failed check", "n_hits": "with a watchlist hit"}
+
+
 def _outcome(path: Path) -> str:
-    """For a detector's results: how many pages were flagged and how many could not be read."""
+    """For a per-page result: pages flagged (detectors), with failed checks or watchlist hits, and in error."""
     columns = set(pq.read_schema(path).names)
-    if not {"decision", "status"} <= columns:
+    if "status" not in columns:
         return ""
-    table = pq.read_table(path, columns=["decision", "status"]).to_pandas()
-    flagged = int(table["decision"].fillna(False).astype(bool).sum())
-    return f", {flagged} flagged, {int((table['status'] == 'error').sum())} errors"
+    counted = [c for c in _PAGE_COUNTS if c in columns]
+    table = pq.read_table(path, columns=counted + ["status"]).to_pandas()
+    parts = [f"{int((pd.to_numeric(table[c], errors='coerce').fillna(0) > 0).sum())} {_PAGE_COUNTS[c]}"
+             for c in counted]
+    return "".join(f", {p}" for p in parts + [f"{int((table['status'] == 'error').sum())} errors"])
 
 
 def describe_project(project: LocalProject) -> list[str]:

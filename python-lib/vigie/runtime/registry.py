@@ -15,6 +15,12 @@ HANDLERS: dict[str, dict[str, str]] = {
         "detect-copy-move": "vigie.forensics.recipes:detect_copy_move_recipe",
         "detect-splicing": "vigie.forensics.recipes:detect_splicing_recipe",
         "detect-retyped-text": "vigie.forensics.recipes:detect_retyped_text_recipe",
+        "ocr-pages": "vigie.documents.recipes_ocr:ocr_pages_recipe",
+        "train-document-typing": "vigie.documents.recipes_typing:train_document_typing_recipe",
+        "score-document-typing": "vigie.documents.recipes_typing:score_document_typing_recipe",
+        "extract-fields": "vigie.documents.recipes_extraction:extract_fields_recipe",
+        "check-consistency": "vigie.documents.recipes_consistency:check_consistency_recipe",
+        "scan-watchlist": "vigie.documents.recipes_watchlist:scan_watchlist_recipe",
     },
     "macro": {
         "generate-claims-corpus": "vigie.synth.recipes:generate_claims_corpus_macro",

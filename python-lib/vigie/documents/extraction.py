@@ -1,0 +1,573 @@
+"""Field extraction from OCR words: find the labels of a document type's fields, read the values of the right
+shape next to them (after it on its line, right of it on the same row, or below it) and the act tables row by row.
+
+Layout-free by design: a label is found by fuzzy text match wherever it is printed, a value by its shape (date,
+amount, checksummed identifier, name) and by geometry relative to its label, so a layout never seen in training
+is read the same way. Identifiers without a label are still found when their checksum confirms them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from statistics import median
+from typing import Callable, Optional
+
+from rapidfuzz import fuzz
+
+from vigie.core.results import Box
+from vigie.documents import normalise as nz
+from vigie.documents.field_specs import ADDRESS, FieldSpec, TableSpec, field_specs, table_spec
+from vigie.documents.ocr import OcrPage, OcrWord
+
+LABEL_GAP = 1.6  # the words of one label are at most this many word heights apart
+# The words of one value are at most this many word heights apart: identifiers print wide group spaces, while an
+# amount's thousands space is narrow and the next table column is far.
+VALUE_GAP = {"nir": 3.0, "siret": 3.0, "iban": 3.0, "rpps": 3.0, "adeli": 3.0, "finess": 3.0, "nif": 3.0,
+             "number": 2.0, "bic": 1.2}
+DEFAULT_VALUE_GAP = 1.2
+MAX_VALUE_WORDS = 8  # an IBAN or a NIR printed in groups spans up to eight words
+LABEL_SIMILARITY = 86.0  # rapidfuzz ratio above which a run of words reads as a label
+BELOW_LINES = 3.5  # how many line heights below its label a value may sit
+CHECKED_KINDS = ("nir", "siret", "rpps", "adeli", "finess", "iban", "nif")
+
+
+@dataclass(frozen=True)
+class ExtractedField:
+    """One keyed value: field name, normalised value, text as read, pixel box and confidence in [0, 1]."""
+
+    name: str
+    value: str
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """The words of one OCR line, left to right."""
+
+    words: tuple[OcrWord, ...]
+    index: int
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """Words of a text line that read as one of a field's labels."""
+
+    field: str
+    line: int
+    start: int
+    end: int
+    box: Box
+    similarity: float
+    length: int
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A run of words that parses as a value of one kind."""
+
+    kind: str
+    value: str
+    text: str
+    line: int
+    start: int
+    end: int
+    box: Box
+    confidence: float
+    checksum_ok: bool = False
+
+
+def union(boxes: list[Box]) -> Box:
+    """The smallest box holding every box."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _height(box: Box) -> int:
+    return max(1, box[3] - box[1])
+
+
+_GLUED = re.compile(r"^(?P<label>[^\W\d_]{3,}[.:]?)(?P<value>\d[\d/.,\-]*\d)$")
+
+
+def split_glued(word: OcrWord) -> list[OcrWord]:
+    """A label word OCR glued to its value ("recouvrement30/07/2023") as two words, the box cut in proportion."""
+    match = _GLUED.match(word.text)
+    if not match:
+        return [word]
+    x0, y0, x1, y1 = word.box
+    cut = x0 + round((x1 - x0) * len(match["label"]) / len(word.text))
+    return [replace(word, text=match["label"], box=(x0, y0, cut, y1)),
+            replace(word, text=match["value"], box=(cut, y0, x1, y1))]
+
+
+def text_lines(page: OcrPage) -> list[TextLine]:
+    """Each OCR line's words left to right (edge punctuation alone is dropped, glued label and value split)."""
+    result: list[TextLine] = []
+    for ocr_line in page.lines():
+        words = sorted((part for w in ocr_line if nz.clean_token(w.text) for part in split_glued(w)),
+                       key=lambda w: w.box[0])
+        if words:
+            result.append(TextLine(tuple(words), len(result)))
+    return result
+
+
+def _gaps_below(words: tuple[OcrWord, ...], limit: float) -> bool:
+    """Whether every gap between consecutive words is at most `limit` word heights."""
+    height = median(_height(w.box) for w in words)
+    return all(b.box[0] - a.box[2] <= limit * height for a, b in zip(words, words[1:]))
+
+
+def _label_key(text: str) -> str:
+    """A label's comparison key: folded, without spaces, colons, dots, apostrophes or degree signs."""
+    return re.sub(r"[\s:.'’°º()]", "", nz.fold(text))
+
+
+def find_labels(lines: list[TextLine], labels: dict[str, tuple[str, ...]]) -> list[LabelHit]:
+    """Every run of words matching a label of a field; overlapping hits resolved in favour of the longer label."""
+    hits: list[LabelHit] = []
+    for field_name, synonyms in labels.items():
+        for synonym in synonyms:
+            hits.extend(_label_hits(lines, field_name, synonym))
+    weight = {id(h): h.length * h.similarity / 100.0 for h in hits}  # an exact label beats a longer fuzzy one
+    hits.sort(key=lambda h: -weight[id(h)])
+    claimed: dict[tuple[int, int], float] = {}
+    kept: list[LabelHit] = []
+    for hit in hits:
+        owners = [claimed[(hit.line, i)] for i in range(hit.start, hit.end) if (hit.line, i) in claimed]
+        if owners and max(owners) > weight[id(hit)]:
+            continue
+        kept.append(hit)
+        for i in range(hit.start, hit.end):
+            claimed[(hit.line, i)] = max(claimed.get((hit.line, i), 0.0), weight[id(hit)])
+    return kept
+
+
+def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[LabelHit]:
+    """Runs of words reading as `synonym`; at each start only the best-matching run length (OCR may split or
+    join a label's words), so a value right after a label is never swallowed into it."""
+    target = _label_key(synonym)
+    n_words = len(synonym.split())
+    found: list[LabelHit] = []
+    for line in lines:
+        texts = [_label_key(w.text) for w in line.words]
+        for start in range(len(texts)):
+            best: Optional[tuple[float, int]] = None
+            for size in sorted({max(1, n_words - 1), n_words, n_words + 1}):
+                if start + size > len(texts) or not _gaps_below(line.words[start:start + size], LABEL_GAP):
+                    continue
+                similarity = _similarity("".join(texts[start:start + size]), target)
+                if similarity >= LABEL_SIMILARITY and (best is None or similarity > best[0]):
+                    best = (similarity, size)
+            if best is not None:
+                size = best[1]
+                box = union([w.box for w in line.words[start:start + size]])
+                found.append(LabelHit(field_name, line.index, start, start + size, box, best[0], len(target),
+                                      synonym))
+    return found
+
+
+def _similarity(text: str, target: str) -> float:
+    """100 for the same label key; a fuzzy ratio for labels long enough to tell apart (five characters on)."""
+    if text == target:
+        return 100.0
+    return fuzz.ratio(text, target) if len(target) >= 5 else 0.0
+
+
+def _parse_decimal(text: str) -> Optional[str]:
+    raw = nz.clean_text(text)
+    return raw if re.fullmatch(r"\d{1,2}([,.]\d{1,2})?", raw) else None
+
+
+def _checked(kind: str) -> Callable[[str], Optional[str]]:
+    def parse(text: str) -> Optional[str]:
+        found = nz.parse_checked_id(text, kind)
+        return None if found is None else found[0] + ("" if found[1] else "?")
+    return parse
+
+
+PARSERS: dict[str, Callable[[str], Optional[str]]] = {
+    "date": nz.parse_date, "amount": nz.parse_amount, "integer_amount": lambda t: nz.parse_amount(t, True),
+    "bic": nz.parse_bic, "name": nz.parse_name, "number": nz.parse_number, "year": nz.parse_year,
+    "decimal": _parse_decimal, "code": nz.parse_act_code, **{k: _checked(k) for k in CHECKED_KINDS},
+}
+
+
+def find_candidates(lines: list[TextLine], kinds: set[str], blocked: set[tuple[int, int]]) -> list[Candidate]:
+    """Every run of unlabelled words that parses as a value of one of `kinds`, keeping for each kind only runs
+    not contained in a longer run of the same kind."""
+    found: list[Candidate] = []
+    for line in lines:
+        for kind in kinds:
+            found.extend(_maximal(_line_candidates(line, kind, blocked)))
+    return _drop_identifier_parts(found)
+
+
+def _line_candidates(line: TextLine, kind: str, blocked: set[tuple[int, int]]) -> list[Candidate]:
+    parse = PARSERS[kind]
+    result = []
+    for start in range(len(line.words)):
+        for end in range(start + 1, min(len(line.words), start + MAX_VALUE_WORDS) + 1):
+            if (line.index, end - 1) in blocked:
+                break
+            if (line.index, start) in blocked:
+                break
+            words = line.words[start:end]
+            if not _gaps_below(words, VALUE_GAP.get(kind, DEFAULT_VALUE_GAP)):
+                break
+            text = " ".join(w.text for w in words)
+            value = parse(text)
+            if value is None:
+                continue
+            checksum_ok = kind in CHECKED_KINDS and not value.endswith("?")
+            confidence = _reading_confidence(words)
+            result.append(Candidate(kind, value.rstrip("?"), text, line.index, start, end,
+                                    union([w.box for w in words]), confidence, checksum_ok))
+    return result
+
+
+def _reading_confidence(words: tuple[OcrWord, ...]) -> float:
+    """How sure OCR was of a value: the mean confidence of its words that hold a letter or digit (Tesseract gives
+    a lone currency sign a meaningless score)."""
+    scored = [w.confidence for w in words if any(ch.isalnum() for ch in w.text)] or [w.confidence for w in words]
+    return sum(scored) / len(scored)
+
+
+def _maximal(candidates: list[Candidate]) -> list[Candidate]:
+    return [c for c in candidates if not any(_inside(c, o) for o in candidates)]
+
+
+def _inside(inner: Candidate, outer: Candidate) -> bool:
+    return (outer is not inner and outer.line == inner.line and outer.start <= inner.start
+            and inner.end <= outer.end and outer.end - outer.start > inner.end - inner.start)
+
+
+def _drop_identifier_parts(candidates: list[Candidate]) -> list[Candidate]:
+    """Without identifiers that are part of a longer confirmed one (the SIREN inside a SIRET is not an ADELI)."""
+    confirmed = [c for c in candidates if c.checksum_ok]
+    return [c for c in candidates
+            if c.kind not in CHECKED_KINDS or not any(_inside(c, o) for o in confirmed)]
+
+
+def placement_cost(hit: LabelHit, cand: Candidate) -> Optional[float]:
+    """How far a value sits from its label, in label heights: after it on its line, right of it on the same
+    row, or below it and overlapping its columns; None when it is in none of these places."""
+    h = _height(hit.box)
+    lx0, ly0, lx1, ly1 = hit.box
+    cx0, cy0, cx1, cy1 = cand.box
+    centre = (cy0 + cy1) / 2
+    if cand.line == hit.line and cand.start >= hit.end:
+        return (cx0 - lx1) / h * 0.05
+    if ly0 - 0.6 * h <= centre <= ly1 + 0.6 * h and cx0 >= lx1 - h:
+        return 0.5 + (cx0 - lx1) / h * 0.05 + abs(centre - (ly0 + ly1) / 2) / h * 0.5
+    overlap = min(lx1, cx1) - max(lx0, cx0)
+    under = overlap > 0 or abs(cx0 - lx0) <= 2 * h or lx0 <= cx0 <= lx1 + 6 * h  # in the label's cell
+    if cy0 >= ly1 - 0.3 * h and cy0 - ly1 <= BELOW_LINES * h and under:
+        return 2.0 + (cy0 - ly1) / h + abs(cx0 - lx0) / h * 0.05
+    return None
+
+
+def _confidence(cand: Candidate, hit: Optional[LabelHit], cost: float) -> float:
+    label = 1.0 if hit is None else hit.similarity / 100.0
+    place = 1.0 / (1.0 + 0.15 * cost)
+    check = 1.0 if cand.checksum_ok or cand.kind not in CHECKED_KINDS else 0.6
+    unlabelled = 0.8 if hit is None else 1.0
+    return round(max(0.0, min(1.0, cand.confidence * label * place * check * unlabelled)), 4)
+
+
+def _field(spec_name: str, cand: Candidate, confidence: float) -> ExtractedField:
+    return ExtractedField(spec_name, cand.value, cand.text, cand.box, confidence)
+
+
+GENERIC_LABEL = 4  # labels this short ("Date", "Le", "Du") are generic: a `far` word close by disqualifies them
+CONTEXT_RADIUS = 8.0  # in label heights
+
+
+def _in_context(hit: LabelHit, specs: tuple[FieldSpec, ...], lines: list[TextLine]) -> bool:
+    """Whether a label hit fits its field's context: a contextual label needs a `near` word close by, a short
+    one must have no `far` word close by."""
+    spec = next(s for s in specs if s.name == hit.field)
+    needs_near = hit.label in spec.contextual and bool(spec.near)
+    checks_far = hit.length <= GENERIC_LABEL and bool(spec.far)
+    if not (needs_near or checks_far):
+        return True
+    h = _height(hit.box)
+    cx, cy = (hit.box[0] + hit.box[2]) / 2, (hit.box[1] + hit.box[3]) / 2
+    close = [nz.fold(w.text) for line in lines for w in line.words
+             if abs((w.box[1] + w.box[3]) / 2 - cy) <= CONTEXT_RADIUS * h
+             and abs((w.box[0] + w.box[2]) / 2 - cx) <= 2 * CONTEXT_RADIUS * h]
+    return (not needs_near or _mentions(close, spec.near)) and not (checks_far and _mentions(close, spec.far))
+
+
+def _mentions(folded_words: list[str], prefixes: tuple[str, ...]) -> bool:
+    keys = [nz.fold(p) for p in prefixes]
+    return any(word.startswith(key) for word in folded_words for key in keys)
+
+
+def _fits_title(cand: Candidate, spec: FieldSpec) -> bool:
+    """A doctor's name ("Dr ...") is never a patient's, an insured's or an account holder's."""
+    return cand.kind != "name" or not cand.value.startswith("Dr ") or "Dr" in spec.title
+
+
+def labelled_fields(specs: tuple[FieldSpec, ...], hits: list[LabelHit],
+                    candidates: list[Candidate]) -> dict[str, ExtractedField]:
+    """Each field's best value next to one of its labels; one value serves one field, closest pairs first."""
+    by_kind: dict[str, list[Candidate]] = {}
+    for cand in candidates:
+        by_kind.setdefault(cand.kind, []).append(cand)
+    pairs = []
+    spec_of = {s.name: s for s in specs}
+    for hit in hits:
+        for cand in by_kind.get(spec_of[hit.field].kind, []):
+            if not _fits_title(cand, spec_of[hit.field]):
+                continue
+            cost = placement_cost(hit, cand)
+            if cost is not None:
+                penalty = 0.0 if cand.checksum_ok or cand.kind not in CHECKED_KINDS else 0.5
+                penalty += 0.3 if hit.length <= 2 else 0.0  # "le", "N°": weak labels yield to longer ones
+                pairs.append((cost + penalty, hit, cand))
+    pairs.sort(key=lambda p: (p[0], p[2].line, p[2].start))
+    chosen: dict[str, ExtractedField] = {}
+    used: set[tuple[int, int]] = set()
+    for cost, hit, cand in pairs:
+        if hit.field in chosen or (cand.line, cand.start) in used:
+            continue
+        chosen[hit.field] = _field(hit.field, cand, _confidence(cand, hit, cost))
+        used.add((cand.line, cand.start))
+    return chosen
+
+
+def unlabelled_fields(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedField], candidates: list[Candidate],
+                      lines: list[TextLine]) -> dict[str, ExtractedField]:
+    """Fields no label led to: a checksummed identifier that is the only valid one of its kind on the page; a
+    name printed just above what announces it (a birth date, a specialty, a street address), else printed with
+    the field's civility (Dr for a practitioner)."""
+    taken = {(f.box, f.value) for f in chosen.values()}
+    found: dict[str, ExtractedField] = {}
+    for spec in specs:
+        if spec.name in chosen:
+            continue
+        pool = [c for c in candidates
+                if c.kind == spec.kind and (c.box, c.value) not in taken and _fits_title(c, spec)]
+        best = _unlabelled_choice(spec, pool, lines, [chosen[n].box for n in spec.beside if n in chosen])
+        if best is not None:
+            found[spec.name] = _field(spec.name, best, _confidence(best, None, 3.0))
+            taken.add((best.box, best.value))
+    return found
+
+
+def _unlabelled_choice(spec: FieldSpec, pool: list[Candidate], lines: list[TextLine],
+                       beside: list[Box]) -> Optional[Candidate]:
+    if spec.kind in CHECKED_KINDS:
+        valid = [c for c in pool if c.checksum_ok]
+        return valid[0] if len({c.value for c in valid}) == 1 else None
+    if spec.kind != "name":
+        return None
+    anchored = [c for c in pool if spec.above and _line_below_starts(c, lines, spec.above)]
+    if anchored:
+        return min(anchored, key=lambda c: (c.box[1], c.box[0]))
+    close = [(d, c) for c in pool for d in [_nearest(c.box, beside)] if d is not None]
+    if close:
+        return min(close, key=lambda pair: pair[0])[1]
+    titled = [c for c in pool if c.value.split(" ")[0] in spec.title]
+    return min(titled, key=lambda c: (c.box[1], c.box[0])) if titled else None
+
+
+BESIDE_RADIUS = 6.0  # a name this many line heights from an identifier (a quarter per width) may be its holder's
+
+
+def _nearest(box: Box, anchors: list[Box]) -> Optional[float]:
+    """The distance, in line heights, from a box to the closest anchor within BESIDE_RADIUS, else None."""
+    h = _height(box)
+    distances = [0.25 * max(0, a[0] - box[2], box[0] - a[2]) / h + max(0, a[1] - box[3], box[1] - a[3]) / h
+                 for a in anchors]  # across a line counts less than between lines
+    inside = [d for d in distances if d <= BESIDE_RADIUS]
+    return min(inside) if inside else None
+
+
+_STREET = re.compile(r"^\d{1,4}(\s?(bis|ter))?\s+(rue|avenue|av|boulevard|bd|chemin|place|allee|impasse|route|quai|"
+                     r"cours|square|residence|rond-point|voie|sentier|passage|hameau|lieu-dit)\b")
+
+
+def _line_below_starts(cand: Candidate, lines: list[TextLine], phrases: tuple[str, ...]) -> bool:
+    """Whether the text printed just below a candidate, left-aligned with it, starts with one of `phrases`
+    (ADDRESS for a street address)."""
+    h = _height(cand.box)
+    for line in lines:
+        words = [w for w in line.words if cand.box[3] - 0.2 * h <= w.box[1] <= cand.box[3] + 1.5 * h]
+        words = [w for w in words if w.box[0] >= cand.box[0] - 2 * h]
+        if not words or abs(words[0].box[0] - cand.box[0]) > 2 * h:
+            continue
+        text = nz.fold(" ".join(w.text for w in words))
+        for phrase in phrases:
+            if phrase == ADDRESS and _STREET.match(text):
+                return True
+            key = nz.fold(phrase)
+            if phrase != ADDRESS and fuzz.ratio(text[:len(key)], key) >= LABEL_SIMILARITY:
+                return True
+    return False
+
+
+def column_hits(lines: list[TextLine], table: TableSpec) -> dict[str, list[LabelHit]]:
+    """The act table's column header hits, by column."""
+    hits = find_labels(lines, table.columns)
+    grouped: dict[str, list[LabelHit]] = {}
+    for hit in hits:
+        grouped.setdefault(hit.field, []).append(hit)
+    return grouped
+
+
+def _in_column(box: Box, header: Box, slack: float) -> bool:
+    return min(box[2], header[2] + slack) - max(box[0], header[0] - slack) > 0
+
+
+def _same_row(box: Box, row: Box) -> bool:
+    """Whether a box's vertical centre lies within a row's band, widened for cells centred in tall rows."""
+    offset = abs((box[1] + box[3]) / 2 - (row[1] + row[3]) / 2)
+    return offset <= 0.5 * _height(row) + 0.8 * min(_height(row), _height(box))
+
+
+def table_fields(lines: list[TextLine], table: TableSpec,
+                 headers: dict[str, list[LabelHit]]) -> dict[str, ExtractedField]:
+    """Act lines read as a table: below the code column's header, each act code in that column with an amount on
+    its row starts a row, and the row's amount (and date) is the value of that shape in the matching column.
+    Without a readable code header, the code column is the largest set of codes aligned one above the other.
+    `headers` are the table's column header hits (see `column_hits`)."""
+    values = [_restore_cents(v) for v in find_candidates(lines, {"amount", "date"}, set())]
+    amounts = [v for v in values if v.kind == "amount"]
+    codes = [c for c in find_candidates(lines, {"code"}, set()) if any(_same_row(a.box, c.box) for a in amounts)]
+    code_header = _code_header(headers, codes)
+    if code_header is None:
+        return {}
+    slack = _height(code_header)
+    codes = [c for c in codes if c.box[1] > code_header[3] - 0.2 * slack and _in_column(c.box, code_header, slack)]
+    found: dict[str, ExtractedField] = {}
+    for index, code in enumerate(_rows(codes, code_header, 8.0 * slack), start=1):
+        found[f"act_code_{index}"] = _field(f"act_code_{index}", code, _confidence(code, None, 0.0))
+        row_values = [v for v in values if _same_row(v.box, code.box)]
+        for column, kind in (("act_amount", "amount"), ("act_date", "date")):
+            if column not in table.columns:
+                continue
+            cell = _cell([v for v in row_values if v.kind == kind], headers.get(column, []), code_header)
+            if cell is None:
+                cell = _fallback_cell(kind, row_values, _row_words(lines, code), table.amount_fallback)
+            if cell is not None:
+                found[f"{column}_{index}"] = _field(f"{column}_{index}", cell, _confidence(cell, None, 1.0))
+    return found
+
+
+def _header_row(headers: dict[str, list[LabelHit]]) -> Optional[Box]:
+    """The act table's header row, when its code header and another column's header are read on one row: the
+    words there head columns ("Montant HT", "TVA") and must not be read as the labels of the totals."""
+    code = _code_header(headers, []) if "act_code" in headers else None
+    others = [h.box for name, hits in headers.items() if name != "act_code" for h in hits]
+    return code if code is not None and any(_same_row(o, code) for o in others) else None
+
+
+def _code_header(headers: dict[str, list[LabelHit]], codes: list[Candidate]) -> Optional[Box]:
+    """The box heading the code column: the code header on the table's header row, else a box just above the
+    largest group (two or more) of codes whose left edges line up."""
+    if "act_code" in headers:
+        others = [h for name, hits in headers.items() if name != "act_code" for h in hits]
+        best = max(headers["act_code"], key=lambda h: (sum(_same_row(o.box, h.box) for o in others), -h.box[1]))
+        return best.box
+    groups: list[list[Candidate]] = []
+    for code in sorted(codes, key=lambda c: c.box[0]):
+        if groups and code.box[0] - groups[-1][0].box[0] <= 2 * _height(code.box):
+            groups[-1].append(code)
+        else:
+            groups.append([code])
+    column = max(groups, key=len, default=[])
+    if len(column) < 2:
+        return None
+    box = union([c.box for c in column])
+    h = _height(column[0].box)
+    return (box[0], box[1] - 2 * h, box[2], box[1] - h)
+
+
+def _rows(codes: list[Candidate], header: Box, max_gap: float) -> list[Candidate]:
+    """One code per table row, top to bottom, until a vertical gap ends the table; within a row a full code
+    (CCAM, LPP, CIP) beats a short letter code, then the one nearest the header's centre."""
+    centre = (header[0] + header[2]) / 2
+    rows: list[list[Candidate]] = []
+    for code in sorted(codes, key=lambda c: c.box[1]):
+        if rows and _same_row(code.box, rows[-1][0].box):
+            rows[-1].append(code)
+        elif rows and code.box[1] - max(c.box[3] for c in rows[-1]) > max_gap:
+            break
+        else:
+            rows.append([code])
+    return [min(row, key=lambda c: (len(c.value) < 7, abs((c.box[0] + c.box[2]) / 2 - centre))) for row in rows]
+
+
+def _cell(row: list[Candidate], header_hits: list[LabelHit], code_header: Box) -> Optional[Candidate]:
+    """The value of a row under its column header (the best-matching header on the code header's row)."""
+    h = _height(code_header)
+    centre_y = (code_header[1] + code_header[3]) / 2
+    headers = [c for c in header_hits if abs((c.box[1] + c.box[3]) / 2 - centre_y) <= 1.5 * h]
+    if not row or not headers:
+        return None
+    header = min(headers, key=lambda c: (-c.similarity, -c.length, abs((c.box[1] + c.box[3]) / 2 - centre_y))).box
+    inside = [v for v in row if _in_column(v.box, header, 0.5 * _height(header))]
+    pool = inside or row
+    centre = (header[0] + header[2]) / 2
+    return min(pool, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - centre))
+
+
+def _row_words(lines: list[TextLine], code: Candidate) -> list[OcrWord]:
+    return sorted((w for line in lines for w in line.words if _same_row(w.box, code.box)), key=lambda w: w.box[0])
+
+
+def _fallback_cell(kind: str, row: list[Candidate], words: list[OcrWord], rule: str) -> Optional[Candidate]:
+    """A row's value when OCR lost its column header: the first date; for amounts the table's rule: "first"
+    (a quote's fee), "last" (an invoice's line total) or "rate" (the amount equal to base x rate)."""
+    pool = sorted((v for v in row if v.kind == kind), key=lambda v: v.box[0])
+    if not pool:
+        return None
+    if kind == "date" or rule == "first":
+        return pool[0]
+    if rule == "rate":
+        return _reimbursed(pool, words) or None
+    return pool[-1]
+
+
+def _reimbursed(amounts: list[Candidate], words: list[OcrWord]) -> Optional[Candidate]:
+    """The amount that equals another amount of the row times a printed rate ("70 %")."""
+    rates = [int(m[1]) for m in (re.fullmatch(r"(\d{1,3})%?", w.text) for w in words) if m and 0 < int(m[1]) <= 100]
+    for target in amounts:
+        for base in amounts:
+            if base is not target and any(abs(float(base.value) * r / 100 - float(target.value)) < 0.006
+                                          for r in rates):
+                return target
+    return None
+
+
+def _restore_cents(cell: Candidate) -> Candidate:
+    """An act amount whose decimal comma OCR dropped ("998 €" for "9,98 €"): act lines always print cents."""
+    if cell.kind != "amount" or re.search(r"[,.]\d\d", cell.text) or not cell.value.endswith(".00"):
+        return cell
+    digits = cell.value[:-3]
+    return replace(cell, value=f"{int(digits[:-2] or '0')}.{digits[-2:]}") if len(digits) >= 3 else cell
+
+
+def extract(ocr: OcrPage, doc_type: str) -> list[ExtractedField]:
+    """The keyed fields of one page of `doc_type`, each with its normalised value, text, box and confidence."""
+    specs = field_specs(doc_type)
+    if not specs or not ocr.words:
+        return []
+    lines = text_lines(ocr)
+    table = table_spec(doc_type)
+    headers = column_hits(lines, table) if table is not None else {}
+    header_row = _header_row(headers)
+    hits = [h for h in find_labels(lines, {s.name: s.labels for s in specs})
+            if _in_context(h, specs, lines) and not (header_row and _same_row(h.box, header_row))]
+    blocked = {(h.line, i) for h in hits for i in range(h.start, h.end)}
+    candidates = find_candidates(lines, {s.kind for s in specs}, blocked)
+    chosen = labelled_fields(specs, hits, candidates)
+    chosen.update(unlabelled_fields(specs, chosen, candidates, lines))
+    if table is not None:
+        chosen.update(table_fields(lines, table, headers))
+    order = [s.name for s in specs]
+    return sorted(chosen.values(), key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))

@@ -1,0 +1,272 @@
+"""Turn printed text into the canonical values a claims handler keys: amounts "1234.50", ISO dates, compact
+upper-case identifiers (repaired from OCR look-alikes only when the identifier's checksum confirms), names.
+
+Every parser takes the text of a few OCR words and returns the canonical value, or None when the text does not
+have the shape of that kind of value; none of them raise on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from typing import Callable, Optional
+
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+from stdnum.fr import nif as stdnum_nif
+from stdnum.fr import nir as stdnum_nir
+from stdnum.fr import siret as stdnum_siret
+
+MONTHS_FR = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+             "novembre", "decembre")
+# Look-alike glyphs OCR reads in place of a digit; tried only where a checksum can confirm the repair.
+DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
+                    "]": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "G": "6", "b": "6", "T": "7", "B": "8",
+                    "g": "9", "q": "9"}
+LETTER_LOOKALIKES = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+TITLES = ("Dr", "M.", "Mme", "Mlle", "Pr", "Me", "M")
+# Words of forms and tables that look like names in capitals but never are part of one.
+NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "code", "net", "part", "amo", "amc",
+                            "nom", "prenom", "patient", "siret", "rpps", "adeli", "finess", "iban", "bic", "rib",
+                            "facture", "devis", "n", "no", "ss", "cpam", "dent", "acte", "libelle", "designation",
+                            "reste", "charge", "base", "tel", "page", "ordonnance", "caisse", "pour", "sante",
+                            "maladie", "assurance", "mutuelle", "prevoyance", "cabinet", "centre", "clinique",
+                            "pharmacie", "hopital", "optique", "audition", "laboratoire", "services", "direction",
+                            "impot", "finances", "publiques", "republique", "francaise", "identification",
+                            "releve", "decompte", "attestation", "salaire", "carte", "tiers", "payant"})
+_EDGE_PUNCT = "|:;,“”\"'«»()[]{}*_~`"
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_CURRENCY = re.compile(r"\s*(€|¢|EUR|euros?)$", re.IGNORECASE)
+_AMOUNT = re.compile(r"^-?(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[,.](\d{2}))?$")
+# Day, month, year with "/", "." or "-" between them; OCR may turn one separator into a space or drop it.
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([\s/.\-]*)(\d{1,2})([\s/.\-]*)(\d{4})$")
+_LONG_DATE = re.compile(r"^(\d{1,2})(?:er)?\s+([a-z]+)\s+(\d{4})$")
+_NAME_TOKEN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*\.?$")
+_CAPITALISED_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+")
+_INITIAL = re.compile(r"^[A-ZÀ-ÖØ-Þ]\.$")
+_UPPER_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+$")
+_BIC = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+_CCAM = re.compile(r"^[A-Z]{4}\d{3}$")
+_NGAP = re.compile(r"^[A-Z]{1,5}\d{0,2}$")
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents and with single spaces, for comparing labels."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", plain.casefold()).strip()
+
+
+def clean_token(text: str) -> str:
+    """A word without the punctuation OCR glues to its edges (table rules, colons, quotes)."""
+    return text.strip(_EDGE_PUNCT + " ")
+
+
+def clean_text(text: str) -> str:
+    """Words stripped of edge punctuation and joined by single spaces."""
+    return " ".join(t for t in (clean_token(w) for w in _SPACES.split(text)) if t)
+
+
+def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
+    """A French amount ("1 234,50 €", "1234.50", "20.00 EUR") as "1234.50"; an integer only with a currency
+    sign, or grouped in thousands when `integer_ok`; None for anything else (rates "5,5 %", dates, codes)."""
+    body = clean_text(text)
+    has_currency = bool(_CURRENCY.search(body))
+    body = _CURRENCY.sub("", body).replace(" ,", ",").strip()
+    if body.endswith("€"):
+        body, has_currency = body[:-1].strip(), True
+    match = _AMOUNT.match(body)
+    grouped = bool(match) and len(match[1]) > 3 and not match[1].isdigit()
+    if not match or (match[2] is None and not (has_currency or (integer_ok and grouped))):
+        return None
+    units = re.sub(r"[ .]", "", match[1])
+    if match[2] is None and "." in match[1] and not has_currency:
+        return None  # "1.234" without cents is more likely a code than an amount
+    sign = "-" if body.startswith("-") else ""
+    return f"{sign}{int(units)}.{match[2] or '00'}"
+
+
+def parse_date(text: str) -> Optional[str]:
+    """A French date (15/03/2024, 15.03.2024, 15-03-2024, "15 mars 2024", "1er mars 2024") as "2024-03-15"."""
+    body = clean_text(text).replace("O", "0").replace("o", "0") if re.search(r"\d", text) else clean_text(text)
+    match = _NUMERIC_DATE.match(body)
+    if match and (match[2] or match[4]):
+        day, month, year = int(match[1]), int(match[3]), int(match[5])
+    else:
+        match = _LONG_DATE.match(fold(clean_text(text)))
+        month_name = _month(match[2]) if match else None
+        if month_name is None:
+            return None
+        day, month, year = int(match[1]), MONTHS_FR.index(month_name) + 1, int(match[3])
+    try:
+        return dt.date(year, month, day).isoformat() if 1900 <= year <= 2100 else None
+    except ValueError:
+        return None
+
+
+def _month(word: str) -> Optional[str]:
+    """The French month a word spells, allowing one OCR slip in names of five letters or more ("avnil")."""
+    if word in MONTHS_FR:
+        return word
+    close = [m for m in MONTHS_FR if len(m) >= 5 and len(word) == len(m) and sum(a != b for a, b in zip(word, m)) == 1]
+    return close[0] if len(close) == 1 else None
+
+
+def compact(text: str) -> str:
+    """Upper-case text without spaces, dots, dashes or edge punctuation: how identifiers are keyed."""
+    return re.sub(r"[\s.\-/\u00a0]", "", clean_text(text)).upper()
+
+
+def _luhn_ok(number: str) -> bool:
+    return number.isdigit() and luhn.is_valid(number)
+
+
+def _nir_ok(number: str) -> bool:
+    return len(number) == 15 and number.isdigit() and stdnum_nir.is_valid(number)
+
+
+def _siret_ok(number: str) -> bool:
+    return len(number) == 14 and number.isdigit() and stdnum_siret.is_valid(number)
+
+
+def _rpps_ok(number: str) -> bool:
+    return len(number) == 11 and _luhn_ok(number)
+
+
+def _nine_digits_ok(number: str) -> bool:
+    return len(number) == 9 and _luhn_ok(number)
+
+
+def _nif_ok(number: str) -> bool:
+    return len(number) == 13 and number.isdigit() and stdnum_nif.is_valid(number)
+
+
+def _iban_ok(number: str) -> bool:
+    return len(number) >= 15 and number[:2].isalpha() and stdnum_iban.is_valid(number)
+
+
+CHECKSUMS: dict[str, Callable[[str], bool]] = {"nir": _nir_ok, "siret": _siret_ok, "rpps": _rpps_ok,
+                                              "adeli": _nine_digits_ok, "finess": _nine_digits_ok, "iban": _iban_ok,
+                                              "nif": _nif_ok}
+LENGTHS = {"nir": (15,), "siret": (14,), "rpps": (11,), "adeli": (9,), "finess": (9,), "iban": (27,), "nif": (13,)}
+
+
+def _variants(text: str, limit: int = 64) -> list[str]:
+    """Spellings of `text` with each look-alike kept or read as its digit (at most `limit`, all-digit first)."""
+    options = [[DIGIT_LOOKALIKES[ch], ch] if ch in DIGIT_LOOKALIKES else [ch] for ch in text]
+    return ["".join(p) for p in itertools.islice(itertools.product(*options), limit)]
+
+
+def parse_checked_id(text: str, kind: str) -> Optional[tuple[str, bool]]:
+    """A checksummed identifier (nir, siret, rpps, adeli, finess, iban, nif: the tax number) as (compact value,
+    checksum valid).
+
+    Look-alike letters (O, I, S, B ...) are read as digits only when the repaired value passes its checksum; a
+    value printed with a wrong key (a real inconsistency) is returned as printed, marked invalid."""
+    raw = compact(text)
+    prefix = 2 if kind == "iban" else 0
+    head = "".join(LETTER_LOOKALIKES.get(ch, ch) for ch in raw[:prefix])
+    body = raw[prefix:]
+    if len(raw) not in LENGTHS[kind] or (prefix and not head.isalpha()) or not body.isalnum():
+        return None
+    spellings = [head + variant for variant in _variants(body)]
+    valid = [s for s in spellings if _shaped(s, kind) and CHECKSUMS[kind](s)]
+    if valid:
+        return valid[0], True
+    shaped = [s for s in spellings if _shaped(s, kind)]
+    return (shaped[0], False) if shaped else None
+
+
+def _shaped(number: str, kind: str) -> bool:
+    """All digits, except an IBAN: country letters, two check digits, then a BBAN that may hold letters."""
+    return number[2:4].isdigit() and number[4:].isalnum() if kind == "iban" else number.isdigit()
+
+
+def parse_bic(text: str) -> Optional[str]:
+    """A BIC (8 or 11 characters: bank, country, location, optional branch) as compact upper case."""
+    raw = compact(text)
+    if len(raw) not in (8, 11):
+        return None
+    fixed = "".join(LETTER_LOOKALIKES.get(ch, ch) for ch in raw[:6]) + raw[6:]
+    return fixed if _BIC.match(fixed) else None
+
+
+# Upper-case words of totals and headings that have the shape of a letter code (NGAP) but never are one.
+NOT_CODE_WORDS = frozenset({"TOTAL", "RESTE", "NET", "TVA", "HT", "TTC", "MONTANT", "CODE", "DATE", "TAUX", "BASE",
+                            "PART", "AMO", "AMC", "SS", "EUR", "PAGE", "DENT", "REMB", "QTE", "PU", "LPP", "CCAM",
+                            "NGAP", "ACTE", "PANIER", "LIBRE", "OD", "OG", "TOTAUX", "SOUS", "NOTE", "PAYER",
+                            "REGLER", "FACTURE", "DEVIS", "AVOIR"})
+
+
+def parse_act_code(text: str) -> Optional[str]:
+    """An act code: CCAM (4 letters 3 digits, digits repaired from look-alikes), LPP (7 digits), CIP13
+    (13 digits) or NGAP letters (CS, AMI, HDA ...)."""
+    raw = compact(text)
+    if len(raw) == 7 and raw[:4].isalpha():
+        fixed = raw[:4] + "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in raw[4:])
+        return fixed if _CCAM.match(fixed) else None
+    if raw.isdigit() and len(raw) in (7, 13):
+        return raw
+    return raw if _NGAP.match(raw) and raw not in NOT_CODE_WORDS else None
+
+
+def parse_number(text: str) -> Optional[str]:
+    """A reference number (invoice, quote, statement, contract, tax ids): 4 to 20 characters, at least 4 digits,
+    at most 3 letters, dashes allowed; compact upper case."""
+    raw = re.sub(r"[\s\u00a0]", "", clean_text(text)).upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9\-/]{3,19}", raw) or sum(c.isalpha() for c in raw) > 3:
+        return None
+    return raw if sum(c.isdigit() for c in raw) >= 4 else None
+
+
+def parse_year(text: str) -> Optional[str]:
+    """A four-digit year between 1900 and 2100."""
+    raw = clean_text(text)
+    return raw if re.fullmatch(r"(19|20)\d\d", raw) else None
+
+
+# Common French first names whose accents Tesseract tends to drop or swap ("Emile" for "Émile", "Inés" for
+# "Inès"): a first name read without its accents is given them back. Surnames, printed in capitals, are not.
+ACCENTED_FIRST_NAMES = tuple(
+    "Adèle Agnès Aimée Amélie Anaïs André Andrée Angèle Anaëlle Aurélie Aurélien Benoît Bérénice Cécile Céline "
+    "Chloé Clémence Clément Déborah Désiré Édith Édouard Élise Élisabeth Élodie Éloïse Émile Émilie "
+    "Émilien Éric Étienne Eugène Évelyne Ève Félix Frédéric Frédérique Gaël Gaëlle "
+    "Gaëtan Geneviève Gérald Gérard Grégoire Grégory Hélène Hervé Inès Irène Jérémie Jérémy Jérôme Joël Joëlle "
+    "Josée Josèphe Léa Léna Léo Léon Léonard Léonie Loïc Maël Maëlle Maïté Mégane Mélanie Mélissa "
+    "Michèle Mickaël Mylène Noé Noël Noémie Océane Pénélope Raphaël Raphaëlle Régine Régis Rémi Rémy René Renée "
+    "Sébastien Séverine Solène Stéphane Stéphanie Sylvère Thérèse Théo Théophile Valérie Valérien Véronique "
+    "Zoé".split())
+_FIRST_NAME_BY_KEY = {fold(name): name for name in ACCENTED_FIRST_NAMES}
+
+
+def restore_accents(name: str) -> str:
+    """A name with each first name spelled as in the accented first-name list when OCR lost or swapped its
+    accents; words in capitals (surnames) and unknown words are left as read."""
+    return " ".join(_FIRST_NAME_BY_KEY.get(fold(w), w) if w[:1].isupper() and not w.isupper() else w
+                    for w in name.split(" "))
+
+
+def parse_name(text: str) -> Optional[str]:
+    """A person name as printed ("Dr Louis GOSSELIN", "M. DELAUNAY Tristan"): optional title, two to five words,
+    a surname in capitals and a first name in lower case; two such names joined by "ou" or "et" (a joint tax
+    notice) also count."""
+    cleaned = clean_text(text)
+    for joiner in (" ou ", " et "):
+        if joiner in cleaned:
+            parts = cleaned.split(joiner)
+            return restore_accents(cleaned) if len(parts) == 2 and all(_single_name(p) for p in parts) else None
+    return restore_accents(cleaned) if _single_name(cleaned) else None
+
+
+def _single_name(text: str) -> bool:
+    tokens = text.split(" ")
+    body = tokens[1:] if tokens and tokens[0] in TITLES else tokens
+    if not 2 <= len(body) <= 5 or not all(_NAME_TOKEN.match(t) for t in body):
+        return False
+    if any(fold(t).strip(".") in NOT_NAME_WORDS for t in body):
+        return False
+    first_name = any(_CAPITALISED_TOKEN.match(t) or _INITIAL.match(t) for t in body)
+    if not any(_UPPER_TOKEN.match(t) for t in body) or not first_name:
+        return False  # a surname in capitals and a first name or initial: "IDENTIFICATION DU" is a heading
+    return all(t[0].isupper() or t in ("de", "du", "des", "le", "la", "d'") for t in body)

@@ -1,0 +1,126 @@
+"""Field extraction from OCR words: labels found wherever they are printed, values read by shape next to them,
+act lines read as a table, and the recipe's one-row-per-field contract with a status row for a page that fails."""
+
+import json
+
+import pandas as pd
+from vigie.documents.extraction import extract
+from vigie.documents.ocr import OcrPage, OcrWord
+from vigie.documents.ocr_store import write_ocr
+from vigie.documents.recipes_extraction import page_rows
+from vigie.runtime.local import LocalProject
+
+CHAR_W, HEIGHT, SPACE = 11, 20, 7
+
+
+def make_page(lines: list[list[tuple[int, str]]], top: int = 100, leading: int = 40) -> OcrPage:
+    """A page from lines of (x, text) runs; each run's words are set with ordinary spaces."""
+    words = []
+    for index, runs in enumerate(lines):
+        y = top + index * leading
+        for x, text in runs:
+            for token in text.split(" "):
+                width = CHAR_W * len(token)
+                words.append(OcrWord(token, (x, y, x + width, y + HEIGHT), 0.95, index))
+                x += width + SPACE
+    return OcrPage(1654, 2339, words)
+
+
+def values(page: OcrPage, doc_type: str) -> dict[str, str]:
+    return {f.name: f.value for f in extract(page, doc_type)}
+
+
+def test_values_are_read_right_of_their_labels_and_normalised():
+    page = make_page([
+        [(100, "FACTURE"), (1100, "Date : 07/03/2023")],
+        [(100, "Date des soins : 15 mars 2023")],
+        [(900, "Total HT"), (1300, "1 420,00 €")],
+        [(900, "TVA"), (1300, "78,10 €")],
+        [(900, "Total TTC"), (1300, "1 498,10 €")],
+    ])
+    found = values(page, "invoice")
+    assert found["invoice_date"] == "2023-03-07"
+    assert found["care_date"] == "2023-03-15"
+    assert (found["total_ht"], found["vat"], found["total_ttc"]) == ("1420.00", "78.10", "1498.10")
+
+
+def test_a_longer_label_wins_its_words_over_a_shorter_synonym():
+    page = make_page([[(900, "Total HT"), (1300, "100,00 €")], [(900, "Total"), (1300, "120,00 €")]])
+    found = values(page, "invoice")
+    assert found["total_ht"] == "100.00" and found["total_ttc"] == "120.00"
+
+
+def test_a_value_below_its_label_is_read_and_its_box_returned():
+    page = make_page([[(100, "IBAN")], [(100, "FR76 1820 6082 6308 3769 5300 885")],
+                      [(100, "BIC"), (300, "AGRIFRPP882")]])
+    fields = {f.name: f for f in extract(page, "rib")}
+    assert fields["iban"].value == "FR7618206082630837695300885"
+    assert fields["iban"].box[1] == 140 and 0 < fields["iban"].confidence <= 1
+    assert fields["bic"].value == "AGRIFRPP882"
+
+
+def test_ocr_confusions_are_repaired_only_where_the_checksum_confirms():
+    page = make_page([[(100, "N° SS : 1 91 O9 13 4O1 862 46")], [(100, "N° RPPS 10427705082")]])
+    fields = {f.name: f for f in extract(page, "invoice")}
+    assert fields["nir"].value == "191091340186246"
+    assert fields["rpps"].value == "10427705082"  # wrong key printed: kept for the consistency check
+    assert fields["rpps"].confidence < fields["nir"].confidence
+
+
+def test_the_siren_inside_a_siret_is_not_read_as_another_identifier():
+    page = make_page([[(100, "SIRET 485 691 760 00857")], [(100, "N° ADELI")]])
+    found = values(page, "invoice")
+    assert found["siret"] == "48569176000857"
+    assert "adeli" not in found
+
+
+def test_act_lines_are_read_as_a_table_under_their_headers():
+    page = make_page([
+        [(100, "Code"), (300, "Désignation"), (900, "Qté"), (1050, "P.U. HT"), (1300, "Montant HT")],
+        [(100, "2223342"), (300, "Monture adulte classe B"), (910, "1"), (1050, "380,00 €"), (1310, "380,00 €")],
+        [(100, "2280660"), (300, "Verre unifocal classe B"), (910, "2"), (1050, "195,00 €"), (1310, "390,00 €")],
+        [(900, "Total HT"), (1310, "770,00 €")],
+    ])
+    found = values(page, "optical_quote")
+    assert (found["act_code_1"], found["act_amount_1"]) == ("2223342", "380.00")
+    assert (found["act_code_2"], found["act_amount_2"]) == ("2280660", "390.00")
+    assert "act_code_3" not in found and found["total_ht"] == "770.00"
+
+
+def test_an_unlabelled_name_is_the_one_printed_above_an_address():
+    page = make_page([[(100, "CPAM de la Gironde")], [(100, "Mme DUFOUR Frédérique")],
+                      [(100, "91 avenue de François")], [(100, "33000 BORDEAUX")]])
+    assert values(page, "social_security_statement")["insured_name"] == "Mme DUFOUR Frédérique"
+
+
+def test_unknown_types_and_empty_pages_yield_no_field():
+    assert extract(make_page([[(100, "Date : 07/03/2023")]]), "other") == []
+    assert extract(OcrPage(100, 100, []), "invoice") == []
+
+
+def test_recipe_rows_one_per_field_and_one_error_row_for_a_missing_page(tmp_path):
+    folder = LocalProject(tmp_path).folder("ocr")
+    write_ocr(folder, "images/a", 1, make_page([[(100, "Date : 07/03/2023")]]))
+    good = page_rows(folder, pd.Series({"document_id": "images/a", "page": 1, "doc_type": "invoice"}), 0.0)
+    assert [(r["field"], r["value"], r["status"]) for r in good] == [("invoice_date", "2023-03-07", "ok")]
+    assert json.loads(good[0]["box"])[0] > 100
+    missing = page_rows(folder, pd.Series({"document_id": "images/b", "page": 1, "doc_type": "invoice"}), 0.0)
+    assert len(missing) == 1 and missing[0]["status"] == "error" and "images/b" in missing[0]["error"]
+
+
+def test_table_column_headers_are_not_read_as_the_labels_of_totals():
+    page = make_page([
+        [(100, "Code"), (300, "Désignation"), (1300, "Montant HT")],
+        [(100, "2223342"), (300, "Monture adulte classe B"), (1310, "380,00 €")],
+    ])
+    found = values(page, "optical_quote")
+    assert found["act_amount_1"] == "380.00"
+    assert "total_ht" not in found
+
+
+def test_an_unlabelled_practitioner_is_the_name_next_to_their_identifier():
+    page = make_page([[(100, "Cabinet Santé Plus")], [(100, "Jeanne MARTIN"), (600, "RPPS 10427705081")],
+                      [(100, "Paul DURAND")]], leading=200)
+    found = values(page, "invoice")
+    assert found["rpps"] == "10427705081"
+    assert found["practitioner_name"] == "Jeanne MARTIN"

@@ -1,0 +1,91 @@
+"""Value normalisation: what a claims handler keys must come out of printed French text, identifiers repaired from
+OCR look-alikes only when their checksum confirms it."""
+
+import pytest
+from vigie.documents import normalise as nz
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1 234,50 €", "1234.50"), ("1\u202f234,50 €", "1234.50"), ("1.234,50", "1234.50"), ("20.00 EUR", "20.00"),
+    ("1210,10€", "1210.10"), ("39 823 €", "39823.00"), ("0,09 €", "0.09"), ("-12,00 €", "-12.00"),
+])
+def test_amounts_in_french_formats_are_normalised(text, expected):
+    assert nz.parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text", ["5,5 %", "2024", "HBLD785", "12/03/2024", ""])
+def test_rates_years_codes_and_dates_are_not_amounts(text):
+    assert nz.parse_amount(text) is None
+
+
+def test_an_integer_is_an_amount_only_when_allowed():
+    assert nz.parse_amount("39 823") is None
+    assert nz.parse_amount("39 823", integer_ok=True) == "39823.00"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("15/03/2024", "2024-03-15"), ("15.03.2024", "2024-03-15"), ("15-03-2024", "2024-03-15"),
+    ("15 mars 2024", "2024-03-15"), ("1er février 2024", "2024-02-01"), ("8 AOÛT 2023", "2023-08-08"),
+    ("01 01 2022", "2022-01-01"),
+])
+def test_french_dates_become_iso(text, expected):
+    assert nz.parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2024", "14082021", "15 marsh 2024", "1 420,00"])
+def test_impossible_or_unseparated_dates_are_refused(text):
+    assert nz.parse_date(text) is None
+
+
+def test_look_alike_letters_are_repaired_when_the_checksum_confirms():
+    assert nz.parse_checked_id("1 91 O9 13 4O1 862 46", "nir") == ("191091340186246", True)
+    assert nz.parse_checked_id("485 691 76O 00857", "siret") == ("48569176000857", True)
+    assert nz.parse_checked_id("FR76 1820 6082 63O8 3769 5300 885", "iban") == ("FR7618206082630837695300885", True)
+    assert nz.parse_checked_id("30 23 217 6OO 053", "nif") == ("3023217600053", True)
+
+
+def test_a_wrong_key_is_kept_as_printed_and_flagged():
+    # A real inconsistency (wrong Luhn key) must reach the consistency checks unchanged.
+    assert nz.parse_checked_id("10427705082", "rpps") == ("10427705082", False)
+
+
+def test_no_repair_is_invented_when_no_spelling_passes_the_checksum():
+    value, valid = nz.parse_checked_id("1O427705O82", "rpps")
+    assert not valid and value.isdigit()
+
+
+def test_identifiers_of_the_wrong_length_or_shape_are_refused():
+    assert nz.parse_checked_id("1 91 09 13 401 862", "nir") is None
+    assert nz.parse_checked_id("ABCDEFGHIJK", "rpps") is None
+
+
+def test_bic_and_act_codes_are_compact_upper_case():
+    assert nz.parse_bic("AGRI FR PP 882") == "AGRIFRPP882"
+    assert nz.parse_bic("AGRI") is None
+    assert nz.parse_act_code("HBMDO53") == "HBMD053"
+    assert nz.parse_act_code("|2355084") == "2355084"
+    assert nz.parse_act_code("HDA") == "HDA"
+
+
+def test_names_keep_their_civility_and_refuse_form_words():
+    assert nz.parse_name("M.  DELAUNAY   Tristan") == "M. DELAUNAY Tristan"
+    assert nz.parse_name("Dr Louis GOSSELIN") == "Dr Louis GOSSELIN"
+    assert nz.parse_name("M. Zacharie BRIAND ou Mme Laure GAUDIN") == "M. Zacharie BRIAND ou Mme Laure GAUDIN"
+    assert nz.parse_name("Total HT") is None
+    assert nz.parse_name("Louis Gosselin") is None  # no surname in capitals
+
+
+def test_a_month_name_with_one_ocr_slip_is_still_read():
+    assert nz.parse_date("12 avnil 1981") == "1981-04-12"
+    assert nz.parse_date("12 mal 1981") is None  # too short to correct safely
+
+
+def test_first_names_get_back_the_accents_ocr_dropped_but_surnames_are_left_as_read():
+    assert nz.parse_name("VALENTIN Eric") == "VALENTIN Éric"
+    assert nz.parse_name("Mme LOISEAU Inés") == "Mme LOISEAU Inès"
+    assert nz.parse_name("CHRETIEN Caroline") == "CHRETIEN Caroline"
+
+
+def test_an_initial_counts_as_a_first_name():
+    assert nz.parse_name("A. DA SILVA") == "A. DA SILVA"
+    assert nz.parse_name("IDENTIFICATION DU") is None
