@@ -33,6 +33,8 @@ bench: setup
 	$(PY) -m pip install -q --no-deps -r benchmarks/requirements.txt
 	$(PY) benchmarks/bench_corpus_generation.py
 	$(PY) benchmarks/bench_detectors.py
+	$(PY) benchmarks/bench_documents.py
+	$(PY) benchmarks/bench_watchlist.py
 
 lint: setup
 	$(VENV)/bin/ruff check python-lib tests benchmarks

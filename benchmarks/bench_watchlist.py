@@ -4,11 +4,14 @@ Some pages of the corpus play known fraudulent documents; each gets transformed 
 blur and noise; JPEG recompression at quality 50-90; a crop of 2-8 % of one margin; a resize by 0.7-1.3), which are
 OCRed and queried against the index of known pages. Near-duplicate recall is measured on the copies; the false
 positive rate on every other page of the corpus queried against the same index (same-template genuine pages
-included), and pair by pair between all distinct corpus pages. Identifier recall: identifiers of some documents are
-watchlisted and every page printing one must be hit. Index speed: median query time against 100,000 entries
-(the real ones plus random ones).
+included), and pair by pair between all distinct corpus pages (the visual check taken on every pair near enough in
+hash, not only on the index's nearest few). Identifier recall: identifiers of some documents are watchlisted and
+every page printing one must be hit (doubtful lines read again from the page's pixels). False hits of a large
+watchlist: every page scanned against 100,000 random valid identifiers. Index speed: median query time against
+100,000 entries (the real ones plus random ones without pixels, so at most the real ones are checked visually).
 
-    .venv/bin/python benchmarks/bench_watchlist.py --corpus /tmp/shared/dev/folders/corpus --ocr /tmp/shared/dev/ocr
+    .venv/bin/python benchmarks/bench_watchlist.py [--documents 200] [--corpus-seed 404] [--cache DIR]
+    .venv/bin/python benchmarks/bench_watchlist.py --corpus CORPUS_FOLDER --ocr OCR_DIR   (an existing corpus)
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from vigie.documents.near_duplicates import (  # noqa: E402
     DEFAULT_MIN_TEXT_SIMILARITY,
     FINE_MAX_HAMMING,
     FINE_WORDS,
+    MAX_INK_DISAGREEMENT,
     MIN_TEXT_SHINGLES,
+    MIN_VISUAL_INLIERS,
     N_MINHASH,
     STRONG_TEXT_MAX_HAMMING,
     STRONG_TEXT_SIMILARITY,
@@ -42,10 +47,15 @@ from vigie.documents.near_duplicates import (  # noqa: E402
     PageSignature,
     hash_distances,
     page_signature,
+    visual_agreement,
 )
 from vigie.documents.ocr import OcrPage, recognise  # noqa: E402
 from vigie.documents.ocr_confusions import identifier_key, name_key  # noqa: E402
+from vigie.documents.recipes_watchlist import upright  # noqa: E402
 from vigie.documents.watchlist import DEFAULT_NAME_THRESHOLD, Watchlist, WatchlistEntry  # noqa: E402
+from vigie.runtime.local import LocalProject  # noqa: E402
+from vigie.runtime.runner import run_recipe  # noqa: E402
+from vigie.synth import identifiers as synth_ids  # noqa: E402
 from vigie.synth.degrade import decode  # noqa: E402
 
 TRANSFORMS = ("rescan", "recompress", "crop", "resize")
@@ -125,8 +135,9 @@ def printed_values(annotation: dict, names: tuple[str, ...]) -> list[tuple[str, 
 # --------------------------------------------------------------------------------------------------- identifiers
 
 def identifier_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, rng: np.random.Generator,
-                         name_threshold: float) -> dict:
-    """Watchlist the identifiers and names of half the documents; every page printing one must be hit."""
+                         name_threshold: float, corpus: Path) -> dict:
+    """Watchlist the identifiers and names of half the documents; every page printing one must be hit (its doubtful
+    lines read a second time from its pixels)."""
     listed_docs = set(rng.choice(labels["id"], size=len(labels) // 2, replace=False))
     entries: dict[tuple[str, str], WatchlistEntry] = {}
     for doc in sorted(listed_docs):
@@ -141,9 +152,13 @@ def identifier_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, r
     missed: list[str] = []
     false_names: list[str] = []
     scores: list[float] = []
-    started = time.perf_counter()
+    images = dict(zip(labels["id"], labels["image"]))
+    seconds = 0.0
     for doc in labels["id"]:
-        hits = watchlist.scan(pages[doc])
+        image = upright(decode((corpus / images[doc]).read_bytes()), pages[doc])
+        started = time.perf_counter()
+        hits = watchlist.scan(pages[doc], image)
+        seconds += time.perf_counter() - started
         hit_ids = {identifier_key(h.entry.value) for h in hits if h.entry.kind != "name"}
         hit_names = {name_key(h.entry.value) for h in hits if h.entry.kind == "name"}
         present_ids = {identifier_key(v) for _, v in printed_values(annotations[doc], IDENTIFIER_FIELDS)}
@@ -160,7 +175,6 @@ def identifier_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, r
         false_names += [f"{doc}: '{h.text}' hit '{h.entry.value}' ({h.score:.2f})" for h in hits
                         if h.entry.kind == "name" and name_key(h.entry.value) not in present_names]
         scores += [h.score for h in hits if h.entry.kind == "name" and name_key(h.entry.value) in present_names]
-    seconds = time.perf_counter() - started
     return {"n_pages": len(labels), "n_identifiers_watchlisted": len(listed_ids),
             "identifier_expected": expected, "identifier_found": found,
             "identifier_recall": found / max(expected, 1), "identifier_false_hits": false_hits,
@@ -169,6 +183,48 @@ def identifier_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, r
             "name_recall": name_found / max(name_expected, 1), "name_false_hits": name_false,
             "name_false_hit_examples": false_names[:20],
             "name_true_hit_score_min": min(scores) if scores else None,
+            "scan_ms_per_page": 1000 * seconds / len(labels)}
+
+
+def random_identifiers(n: int, rng: np.random.Generator) -> list[WatchlistEntry]:
+    """n valid identifiers drawn as the corpus generator draws them (IBAN, RPPS, ADELI, FINESS, SIRET, NIR in turn),
+    none of them printed on a corpus page but for a chance collision."""
+    departments = ["75", "13", "69", "33", "59", "31", "44", "67", "06", "35"]
+    makers = [lambda: ("iban", synth_ids.bank_account(rng).iban), lambda: ("rpps", synth_ids.rpps(rng)),
+              lambda: ("adeli", synth_ids.adeli(rng, str(rng.choice(departments)), "infirmier")),
+              lambda: ("finess", synth_ids.finess(rng, str(rng.choice(departments)))),
+              lambda: ("siret", synth_ids.siret(rng)),
+              lambda: ("nir", synth_ids.nir(rng, int(rng.integers(1, 3)), int(rng.integers(1930, 2024)),
+                                            int(rng.integers(1, 13)), str(rng.choice(departments))))]
+    return [WatchlistEntry(*makers[i % len(makers)](), f"random-{i}") for i in range(n)]
+
+
+def random_watchlist_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, rng: np.random.Generator,
+                               corpus: Path, n_entries: int) -> dict:
+    """Every page scanned (second reading included) against n_entries random valid identifiers: each hit is false
+    unless the page prints that very number (a drawn value equal to one printed is a collision, counted apart);
+    gives the false-hit rate per page of a large watchlist."""
+    entries = random_identifiers(n_entries, rng)
+    started = time.perf_counter()
+    watchlist = Watchlist(entries)
+    build_seconds = time.perf_counter() - started
+    images = dict(zip(labels["id"], labels["image"]))
+    false_hits: list[str] = []
+    collisions: list[str] = []
+    seconds = 0.0
+    for doc in labels["id"]:
+        image = upright(decode((corpus / images[doc]).read_bytes()), pages[doc])
+        started = time.perf_counter()
+        hits = watchlist.scan(pages[doc], image)
+        seconds += time.perf_counter() - started
+        printed = {identifier_key(f["value"]) for f in annotations[doc]["fields"]
+                   if any(ch.isdigit() for ch in str(f["value"]))}
+        for hit in hits:
+            line = f"{doc}: '{hit.text}' hit {hit.entry.kind} {hit.entry.value} ({hit.score:.2f})"
+            (collisions if identifier_key(hit.entry.value) in printed else false_hits).append(line)
+    return {"n_entries": len(entries), "n_pages": len(labels),
+            "pages_with_false_hits": len({h.split(':')[0] for h in false_hits}), "false_hits": false_hits[:20],
+            "value_collisions": collisions[:20], "build_seconds": build_seconds,
             "scan_ms_per_page": 1000 * seconds / len(labels)}
 
 
@@ -207,21 +263,42 @@ def make_copies(labels: pd.DataFrame, corpus: Path, known: list[str], rng: np.ra
     return copies
 
 
-def similarity(a: PageSignature, b: PageSignature) -> tuple[int, int, float, bool]:
-    """Coarse (a as the query) and fine hash distances in bits, MinHash text similarity, and whether both pages
-    have enough text."""
-    return (int(hash_distances(np.array([b.image_hash], dtype=np.uint64), a)[0]),
-            int(np.bitwise_count(a.fine_hash ^ b.fine_hash).sum()), float((a.minhash == b.minhash).mean()),
-            min(a.n_shingles, b.n_shingles) >= MIN_TEXT_SHINGLES)
+SWEEP_MAX_HAMMING = (12, 16, 18, 22)
 
 
-def is_match(pair: tuple[int, int, float, bool], max_hamming: int, min_text_similarity: float) -> bool:
-    """The index's decision on one pair of pages, for sweeping thresholds without rebuilding it."""
-    hamming, fine, text, has_text = pair
+def _grey_thumbnail(signature: PageSignature) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(signature.thumbnail, np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def similarity(a: PageSignature, b: PageSignature) -> tuple[int, int, float, bool, int, float]:
+    """Coarse (a as the query) and fine hash distances in bits, MinHash text similarity, whether both pages have
+    enough text, and the visual check's inliers and ink disagreement (computed only for pages near enough in hash
+    for the index to run it)."""
+    hamming = int(hash_distances(np.array([b.image_hash], dtype=np.uint64), a)[0])
+    visual = (visual_agreement(_grey_thumbnail(a), _grey_thumbnail(b)) if hamming <= max(SWEEP_MAX_HAMMING)
+              else (0, 1.0))
+    return (hamming, int(np.bitwise_count(a.fine_hash ^ b.fine_hash).sum()), float((a.minhash == b.minhash).mean()),
+            min(a.n_shingles, b.n_shingles) >= MIN_TEXT_SHINGLES, *visual)
+
+
+def is_match(pair: tuple[int, int, float, bool, int, float], max_hamming: int, min_text_similarity: float) -> bool:
+    """The index's decision on one pair of pages, for sweeping thresholds without rebuilding it (the visual check
+    is taken on every undecided pair, not only the index's nearest few)."""
+    hamming, fine, text, has_text, inliers, disagreement = pair
     if hamming > max_hamming:
         return has_text and hamming <= STRONG_TEXT_MAX_HAMMING and text >= STRONG_TEXT_SIMILARITY
     vetoed = has_text and text < min_text_similarity / 2
-    return (has_text and text >= min_text_similarity) or (fine <= FINE_MAX_HAMMING and not vetoed)
+    return ((has_text and text >= min_text_similarity) or (fine <= FINE_MAX_HAMMING and not vetoed)
+            or (inliers >= MIN_VISUAL_INLIERS and disagreement <= MAX_INK_DISAGREEMENT))
+
+
+def visual_extremes(pairs: np.ndarray, max_hamming: int) -> dict:
+    """Among pairs within max_hamming bits: the most inliers, and the least ink disagreement of pairs with at least
+    MIN_VISUAL_INLIERS inliers (what the visual check must keep apart)."""
+    near = pairs[pairs[:, 0] <= max_hamming]
+    strong = near[near[:, 4] >= MIN_VISUAL_INLIERS]
+    return {"n": len(near), "inliers_max": int(near[:, 4].max()) if len(near) else None,
+            "ink_disagreement_min_above_min_inliers": float(strong[:, 5].min()) if len(strong) else None}
 
 
 def near_duplicate_benchmark(labels: pd.DataFrame, sigs: dict, known: list[str], copies: list[dict],
@@ -272,8 +349,11 @@ def near_duplicate_benchmark(labels: pd.DataFrame, sigs: dict, known: list[str],
         "same_template_fine_hamming_min": int(same[:, 1].min()),
         "same_template_text_similarity_max": float(same[:, 2].max()),
         "same_template_text_similarity_p99": float(np.percentile(same[:, 2], 99)),
+        "copies_visual_inliers_min": int(copies_arr[:, 4].min()),
+        "copies_ink_disagreement_max": float(copies_arr[:, 5].max()),
+        "same_template_near_pairs_visual": visual_extremes(same, max_hamming),
         "other_template_text_similarity_max": float(np.array(pairs["other_template"], dtype=float)[:, 2].max()),
-        "sweep": [rates(h, t) for h in (12, 16, 18, 22) for t in (0.3, 0.35, 0.4, 0.45, 0.5)],
+        "sweep": [rates(h, t) for h in SWEEP_MAX_HAMMING for t in (0.3, 0.35, 0.4, 0.45, 0.5)],
     }
 
 
@@ -309,29 +389,50 @@ def speed_benchmark(sigs: dict, copies: list[dict], n_entries: int, rng: np.rand
             "query_ms_p95": 1000 * float(np.percentile(times, 95)), "query_ms_max": 1000 * float(np.max(times))}
 
 
+def fresh_corpus(project_dir: Path, documents: int, seed: int) -> Path:
+    """A corpus generated for this run at 200 dpi (kept in the cache: a re-run reuses it)."""
+    project = LocalProject(project_dir)
+    if not (project.folder_path("corpus") / "labels.csv").exists():
+        run_recipe("generate-claims-corpus", project, {}, {"corpus_folder": ["corpus"], "labels": ["labels"]},
+                   {"n_documents": documents, "seed": seed, "dpi": "200", "workers": 0})
+    return project.folder_path("corpus")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/tmp/shared/dev/folders/corpus"))
-    parser.add_argument("--ocr", type=Path, default=Path("/tmp/shared/dev/ocr"),
-                        help="stored OCR of the corpus pages, <id>.json (OcrPage.to_json); missing pages are read")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="an existing corpus folder (default: generate --documents pages with --corpus-seed)")
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--corpus-seed", type=int, default=404)
+    parser.add_argument("--ocr", type=Path, default=None,
+                        help="stored OCR of the corpus pages, <id>.json (OcrPage.to_json); missing pages are read "
+                             "(default: <cache>/ocr-<corpus seed>)")
     parser.add_argument("--known", type=int, default=120, help="pages playing known frauds (one copy each)")
     parser.add_argument("--entries", type=int, default=100_000, help="index size for the speed measure")
+    parser.add_argument("--random-entries", type=int, default=100_000,
+                        help="random valid identifiers watchlisted to measure false hits per page")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/vigie-bench-watchlist"),
                         help="where the copies' OCR is cached between runs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "watchlist.json")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
+    if args.corpus is None:
+        args.corpus = fresh_corpus(args.cache / f"corpus-{args.corpus_seed}", args.documents, args.corpus_seed)
+    args.ocr = args.ocr or args.cache / f"ocr-{args.corpus_seed}"
     labels, annotations, pages = load_corpus(args.corpus, args.ocr)
     thresholds = {"max_hamming": DEFAULT_MAX_HAMMING, "min_text_similarity": DEFAULT_MIN_TEXT_SIMILARITY,
                   "name_threshold": DEFAULT_NAME_THRESHOLD}
-    identifiers = identifier_benchmark(labels, annotations, pages, rng, DEFAULT_NAME_THRESHOLD)
+    identifiers = identifier_benchmark(labels, annotations, pages, rng, DEFAULT_NAME_THRESHOLD, args.corpus)
+    random_watchlist = random_watchlist_benchmark(labels, annotations, pages, np.random.default_rng(args.seed + 1),
+                                                  args.corpus, args.random_entries)
     sigs = signatures(labels, args.corpus, pages)
     known = pick_known(labels, args.known, rng)
     copies = make_copies(labels, args.corpus, known, rng, args.cache / f"seed-{args.seed}")
     near = near_duplicate_benchmark(labels, sigs, known, copies, DEFAULT_MAX_HAMMING, DEFAULT_MIN_TEXT_SIMILARITY)
     speed = speed_benchmark(sigs, copies, args.entries, rng, DEFAULT_MAX_HAMMING, DEFAULT_MIN_TEXT_SIMILARITY)
     result = {"corpus": str(args.corpus), "seed": args.seed, "thresholds": thresholds, "identifiers": identifiers,
+              "random_watchlist": random_watchlist,
               "near_duplicates": near, "index_speed": speed}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))

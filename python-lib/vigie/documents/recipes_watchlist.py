@@ -47,11 +47,13 @@ def known_index(folder: Folder, languages: str, max_hamming: int, min_text_simil
                 log: logging.Logger) -> tuple[NearDuplicateIndex, list[str]]:
     """The index of the known documents' pages (a saved index plus any file not in it); files that failed, with why."""
     paths = folder.list_paths()
+    index = NearDuplicateIndex(max_hamming, min_text_similarity)
     if f"{INDEX_PREFIX}.json" in paths:
-        index = NearDuplicateIndex.load(folder, INDEX_PREFIX)
-        index.max_hamming, index.min_text_similarity = max_hamming, min_text_similarity
-    else:
-        index = NearDuplicateIndex(max_hamming, min_text_similarity)
+        try:
+            index = NearDuplicateIndex.load(folder, INDEX_PREFIX)
+            index.max_hamming, index.min_text_similarity = max_hamming, min_text_similarity
+        except ValueError as exc:  # an index of an older version: sign the documents again
+            log.warning(f"saved index not used: {exc}")
     indexed = {key.rsplit("#", 1)[0] for key in index.keys}
     failures = []
     for path in paths:
@@ -87,10 +89,12 @@ def page_ocr(ocr_folder: Folder, doc: str, page: Page, languages: str) -> OcrPag
 
 def scan_page_row(doc: str, page: Page, ocr: OcrPage, watchlist: Watchlist,
                   index: Optional[NearDuplicateIndex]) -> dict:
-    """The hits row of one page: watchlist evidence, then near-duplicate evidence."""
-    evidence = scan_page(watchlist, ocr)
+    """The hits row of one page: watchlist evidence (doubtful lines read again from the upright page), then
+    near-duplicate evidence."""
+    image = upright(page.image, ocr)
+    evidence = scan_page(watchlist, ocr, image)
     if index is not None and len(index):
-        signature = page_signature(upright(page.image, ocr), ocr)
+        signature = page_signature(image, ocr)
         evidence += [near_duplicate_evidence(m, page) for m in index.query(signature)]
     return {"document_id": doc, "page": page.page_number, "n_hits": len(evidence),
             "score": max((e.score for e in evidence), default=0.0),

@@ -136,3 +136,34 @@ def test_recipe_refuses_to_run_with_nothing_to_look_for(project):
     with pytest.raises(VigieError, match="nothing to scan for"):
         run_recipe("scan-watchlist", project, {"pages": ["pages"], "ocr": ["ocr"], "watchlist": ["empty"]},
                    {"hits": ["hits"]}, {})
+
+
+def test_nine_digit_ids_tolerate_a_slip_in_one_number_but_not_in_groups_dates_amounts_or_look_alikes():
+    watchlist = Watchlist([WatchlistEntry("finess", "331163139"), WatchlistEntry("adeli", "315001750"),
+                           WatchlistEntry("finess", "591700406")])
+    for line in ["FINESS 331163189", "FINESS 33116319", "FINESS 3311631399"]:  # changed, dropped, added
+        assert [(h.entry.value, h.score) for h in watchlist.scan(_ocr([line]))] == [("331163139", 0.9)], line
+    assert watchlist.scan(_ocr(["Tél 33 11 63 19"])) == []  # groups one digit short: as likely another number
+    assert watchlist.scan(_ocr(["Total 315,00€ 107,50€"])) == []  # amounts one edit from the ADELI
+    assert watchlist.scan(_ocr(["Le 33/11/63189"])) == []  # a date-like run one digit off the FINESS
+    assert watchlist.scan(_ocr(["N°SS 17004 06"])) == []  # letters folded to digits plus one slip: too far
+    assert watchlist.scan(_ocr(["FINESS S91700406"])) != []  # a look-alike alone is still a hit
+
+
+def _printed_number_page() -> tuple[np.ndarray, OcrPage]:
+    """A page printing 'FINESS 331163139' whose first OCR misread the number as low-confidence letters."""
+    image = np.full((200, 900, 3), 255, np.uint8)
+    cv2.putText(image, "FINESS", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    cv2.putText(image, "331163139", (300, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    words = [OcrWord("FINESS", (40, 88, 165, 112), 0.95, 0), OcrWord("HE", (298, 88, 470, 112), 0.3, 0)]
+    return image, OcrPage(900, 200, words)
+
+
+def test_a_number_ocr_misread_is_found_by_reading_its_line_again_from_the_pixels():
+    image, page = _printed_number_page()
+    watchlist = Watchlist([WatchlistEntry("finess", "331163139", "closed clinic")])
+    assert watchlist.scan(page) == []  # the first reading alone misses it
+    hits = watchlist.scan(page, image)
+    assert _kinds(hits) == [("finess", "331163139")] and hits[0].score == 1.0
+    assert hits[0].box[0] <= 298 and hits[0].box[2] >= 470  # where the number is printed
+    assert Watchlist([WatchlistEntry("finess", "452287105")]).scan(page, image) == []  # another number: no hit
