@@ -8,8 +8,11 @@ is read the same way. Identifiers without a label are still found when their che
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from statistics import median
 from typing import Callable, Optional
 
@@ -19,6 +22,7 @@ from vigie.core.results import Box
 from vigie.documents import normalise as nz
 from vigie.documents.field_specs import ADDRESS, FieldSpec, TableSpec, field_specs, table_spec
 from vigie.documents.ocr import OcrPage, OcrWord
+from vigie.runtime.plugin import resource_path
 
 LABEL_GAP = 1.6  # the words of one label are at most this many word heights apart
 # The words of one value are at most this many word heights apart: identifiers print wide group spaces, while an
@@ -29,6 +33,7 @@ DEFAULT_VALUE_GAP = 1.2
 MAX_VALUE_WORDS = 8  # an IBAN or a NIR printed in groups spans up to eight words
 LABEL_SIMILARITY = 86.0  # rapidfuzz ratio above which a run of words reads as a label
 BELOW_LINES = 3.5  # how many line heights below its label a value may sit
+UNSURE_OCR = 0.5  # an amount word read below this confidence without its decimal comma is given its cents back
 CHECKED_KINDS = ("nir", "siret", "rpps", "adeli", "finess", "iban", "nif")
 
 
@@ -41,6 +46,8 @@ class ExtractedField:
     text: str
     box: Box
     confidence: float
+    ocr_confidence: float = 1.0  # the lowest Tesseract confidence of the words the value was read from
+    features: tuple[float, ...] = ()  # what its confidence was computed from (see CONFIDENCE_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class Candidate:
     box: Box
     confidence: float
     checksum_ok: bool = False
+    ocr_min: float = 1.0  # the lowest confidence of its words that hold a letter or digit
 
 
 def union(boxes: list[Box]) -> Box:
@@ -121,8 +129,8 @@ def _gaps_below(words: tuple[OcrWord, ...], limit: float) -> bool:
 
 
 def _label_key(text: str) -> str:
-    """A label's comparison key: folded, without spaces, colons, dots, apostrophes or degree signs."""
-    return re.sub(r"[\s:.'’°º()]", "", nz.fold(text))
+    """A label's comparison key: folded, without spaces, colons, dots, apostrophes, degree signs, brackets or bars."""
+    return re.sub(r"[\s:.'’°º()\[\]{}|]", "", nz.fold(text))
 
 
 def find_labels(lines: list[TextLine], labels: dict[str, tuple[str, ...]]) -> list[LabelHit]:
@@ -161,12 +169,21 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
                 similarity = _similarity("".join(texts[start:start + size]), target)
                 if similarity >= LABEL_SIMILARITY and (best is None or similarity > best[0]):
                     best = (similarity, size)
-            if best is not None:
+            if best is not None and not _surname_particle(line.words[start:start + best[1] + 1], synonym):
                 size = best[1]
                 box = union([w.box for w in line.words[start:start + size]])
                 found.append(LabelHit(field_name, line.index, start, start + size, box, best[0], len(target),
                                       synonym))
     return found
+
+
+def _surname_particle(words: tuple[OcrWord, ...], synonym: str) -> bool:
+    """Whether a short lower-case label ("Le", "du") is read from a capitalised particle that starts a surname
+    ("LE GOFF", "DU PONT"): the label's word in capitals followed by another word in capitals."""
+    if len(_label_key(synonym)) > 3 or synonym.isupper() or len(words) < 2:
+        return False
+    head, after = nz.clean_token(words[0].text), nz.clean_token(words[-1].text)
+    return head.isalpha() and head.isupper() and len(after) >= 2 and after.isalpha() and after.isupper()
 
 
 def _similarity(text: str, target: str) -> float:
@@ -177,7 +194,12 @@ def _similarity(text: str, target: str) -> float:
 
 
 def _parse_decimal(text: str) -> Optional[str]:
+    """A small decimal as printed ("2,5": a number of tax parts); a comma OCR read as "1" ("215") is put back
+    when the digits after it are a quarter, half or three quarters, as tax parts always are."""
     raw = nz.clean_text(text)
+    lost_comma = re.fullmatch(r"(\d)[1l|](5|25|75)", raw)
+    if lost_comma:
+        return f"{lost_comma[1]},{lost_comma[2]}"
     return raw if re.fullmatch(r"\d{1,2}([,.]\d{1,2})?", raw) else None
 
 
@@ -202,6 +224,7 @@ def find_candidates(lines: list[TextLine], kinds: set[str], blocked: set[tuple[i
     for line in lines:
         for kind in kinds:
             found.extend(_maximal(_line_candidates(line, kind, blocked)))
+    found = [_restore_cents(c) if c.kind == "amount" and c.ocr_min < UNSURE_OCR else c for c in found]
     return _drop_identifier_parts(found)
 
 
@@ -222,9 +245,9 @@ def _line_candidates(line: TextLine, kind: str, blocked: set[tuple[int, int]]) -
             if value is None:
                 continue
             checksum_ok = kind in CHECKED_KINDS and not value.endswith("?")
-            confidence = _reading_confidence(words)
             result.append(Candidate(kind, value.rstrip("?"), text, line.index, start, end,
-                                    union([w.box for w in words]), confidence, checksum_ok))
+                                    union([w.box for w in words]), _reading_confidence(words), checksum_ok,
+                                    _lowest_confidence(words)))
     return result
 
 
@@ -233,6 +256,11 @@ def _reading_confidence(words: tuple[OcrWord, ...]) -> float:
     a lone currency sign a meaningless score)."""
     scored = [w.confidence for w in words if any(ch.isalnum() for ch in w.text)] or [w.confidence for w in words]
     return sum(scored) / len(scored)
+
+
+def _lowest_confidence(words: tuple[OcrWord, ...]) -> float:
+    """The confidence of the least sure word of a value that holds a letter or digit."""
+    return min([w.confidence for w in words if any(ch.isalnum() for ch in w.text)] or [w.confidence for w in words])
 
 
 def _maximal(candidates: list[Candidate]) -> list[Candidate]:
@@ -269,7 +297,43 @@ def placement_cost(hit: LabelHit, cand: Candidate) -> Optional[float]:
     return None
 
 
-def _confidence(cand: Candidate, hit: Optional[LabelHit], cost: float) -> float:
+CONFIDENCE_FEATURES = ("ocr_mean", "ocr_min", "label_similarity", "placement_cost", "checksum_valid",
+                       "checksum_invalid", "kind_date", "kind_amount", "kind_name", "kind_code", "kind_number",
+                       "from_label", "from_table", "from_unlabelled", "from_arithmetic")
+SOURCES = ("label", "table", "unlabelled", "arithmetic")
+CONFIDENCE_MODEL = "extraction_confidence.json"  # logistic regression fitted by vigie.documents.extraction_calibration
+
+
+def confidence_features(cand: Candidate, hit: Optional[LabelHit], cost: float, source: str) -> tuple[float, ...]:
+    """What tells a right value from a wrong one, in the order of CONFIDENCE_FEATURES: how sure OCR was, how well
+    its label matched and how close it sat, whether its key checks, its kind and how it was found."""
+    checked = cand.kind in CHECKED_KINDS
+    kinds = [float(cand.kind == k) for k in ("date", "code", "number")]
+    return (cand.confidence, cand.ocr_min, 0.0 if hit is None else hit.similarity / 100.0, min(cost, 6.0),
+            float(checked and cand.checksum_ok), float(checked and not cand.checksum_ok), kinds[0],
+            float(cand.kind in ("amount", "integer_amount")), float(cand.kind == "name"), kinds[1], kinds[2],
+            *(float(source == s) for s in SOURCES))
+
+
+@lru_cache(maxsize=1)
+def confidence_model() -> Optional[tuple[tuple[float, ...], float]]:
+    """The shipped calibration (coefficients, intercept), or None when missing or fitted on other features."""
+    try:
+        fitted = json.loads(resource_path("models", CONFIDENCE_MODEL).read_text())
+    except (OSError, ValueError):
+        return None
+    if tuple(fitted.get("features", ())) != CONFIDENCE_FEATURES:
+        return None
+    return tuple(float(c) for c in fitted["coef"]), float(fitted["intercept"])
+
+
+def _confidence(cand: Candidate, hit: Optional[LabelHit], cost: float, features: tuple[float, ...]) -> float:
+    """The probability that the value is right: the shipped calibration applied to the value's features, else a
+    heuristic product of OCR, label and placement scores."""
+    model = confidence_model()
+    if model is not None:
+        score = model[1] + sum(c * f for c, f in zip(model[0], features))
+        return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))), 4)
     label = 1.0 if hit is None else hit.similarity / 100.0
     place = 1.0 / (1.0 + 0.15 * cost)
     check = 1.0 if cand.checksum_ok or cand.kind not in CHECKED_KINDS else 0.6
@@ -277,8 +341,10 @@ def _confidence(cand: Candidate, hit: Optional[LabelHit], cost: float) -> float:
     return round(max(0.0, min(1.0, cand.confidence * label * place * check * unlabelled)), 4)
 
 
-def _field(spec_name: str, cand: Candidate, confidence: float) -> ExtractedField:
-    return ExtractedField(spec_name, cand.value, cand.text, cand.box, confidence)
+def _field(spec_name: str, cand: Candidate, hit: Optional[LabelHit], cost: float, source: str) -> ExtractedField:
+    features = confidence_features(cand, hit, cost, source)
+    return ExtractedField(spec_name, cand.value, cand.text, cand.box, _confidence(cand, hit, cost, features),
+                          round(cand.ocr_min, 4), features)
 
 
 GENERIC_LABEL = 4  # labels this short ("Date", "Le", "Du") are generic: a `far` word close by disqualifies them
@@ -334,9 +400,69 @@ def labelled_fields(specs: tuple[FieldSpec, ...], hits: list[LabelHit],
     for cost, hit, cand in pairs:
         if hit.field in chosen or (cand.line, cand.start) in used:
             continue
-        chosen[hit.field] = _field(hit.field, cand, _confidence(cand, hit, cost))
+        chosen[hit.field] = _field(hit.field, cand, hit, cost, "label")
         used.add((cand.line, cand.start))
     return chosen
+
+
+VAT_RATE_MAX = 0.20  # the highest French VAT rate: a total TTC is at most 20 % above its total HT
+TOTALS_BELOW = 4.0  # in line heights: how far below the total HT the VAT and total TTC are printed
+
+
+def totals_by_arithmetic(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedField],
+                         candidates: list[Candidate]) -> dict[str, ExtractedField]:
+    """The VAT and total TTC whose labels OCR lost, read from the unclaimed amounts printed below the total HT in
+    its column: the pair with HT + VAT = TTC, the amount that completes a known one, else the nearest amount
+    between HT and HT plus the highest VAT rate as the TTC, else the amount right under HT, if a VAT rate of it, as
+    the VAT."""
+    if not {"total_ht", "vat", "total_ttc"} <= {s.name for s in specs} or "total_ht" not in chosen:
+        return {}
+    if "vat" in chosen and "total_ttc" in chosen:
+        return {}
+    ht = chosen["total_ht"]
+    h = _height(ht.box)
+    taken = {(f.box, f.value) for f in chosen.values()}
+    pool = sorted((c for c in candidates if c.kind == "amount" and (c.box, c.value) not in taken
+                   and c.box[1] >= ht.box[1] + 0.5 * h and c.box[1] - ht.box[3] <= TOTALS_BELOW * h
+                   and abs(c.box[2] - ht.box[2]) <= 3 * h), key=lambda c: c.box[1])
+    cents = {id(c): round(float(c.value) * 100) for c in pool}
+    base = round(float(ht.value) * 100)
+    found: dict[str, Candidate] = {}
+    if "vat" in chosen:
+        vat = round(float(chosen["vat"].value) * 100)
+        found.update(_first("total_ttc", [c for c in pool if cents[id(c)] == base + vat]))
+    elif "total_ttc" in chosen:
+        ttc = round(float(chosen["total_ttc"].value) * 100)
+        found.update(_first("vat", [c for c in pool if 0 < cents[id(c)] == ttc - base]))
+    else:
+        pairs = [(x, y) for i, x in enumerate(pool) for y in pool[i + 1:] if 0 < cents[id(x)]
+                 and base + cents[id(x)] == cents[id(y)]]
+        if pairs:
+            found = {"vat": pairs[0][0], "total_ttc": pairs[0][1]}
+        else:
+            found.update(_first("total_ttc", [c for c in pool
+                                              if base <= cents[id(c)] <= base * (1 + VAT_RATE_MAX) + 1]))
+            if not found and pool and 0 < cents[id(pool[0])] <= base * VAT_RATE_MAX:
+                found = {"vat": pool[0]}  # the line right under the total HT is its VAT
+    return {name: _field(name, c, None, 2.0, "arithmetic") for name, c in found.items()}
+
+
+def total_ht_by_sum(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedField],
+                    candidates: list[Candidate]) -> dict[str, ExtractedField]:
+    """A total HT whose label OCR lost: the nearest unclaimed amount below the act lines that equals their sum."""
+    acts = [f for name, f in chosen.items() if name.startswith("act_amount_")]
+    if "total_ht" not in {s.name for s in specs} or "total_ht" in chosen or not acts:
+        return {}
+    total = sum(round(float(f.value) * 100) for f in acts)
+    bottom = max(f.box[3] for f in acts)
+    taken = {f.box for f in chosen.values()}
+    pool = sorted((c for c in candidates if c.kind == "amount" and c.box not in taken and c.box[1] >= bottom
+                   and round(float(c.value) * 100) == total), key=lambda c: c.box[1])
+    return {"total_ht": _field("total_ht", pool[0], None, 2.0, "arithmetic")} if pool else {}
+
+
+def _first(name: str, pool: list[Candidate]) -> dict[str, Candidate]:
+    return {name: pool[0]} if pool else {}
 
 
 def unlabelled_fields(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedField], candidates: list[Candidate],
@@ -353,7 +479,7 @@ def unlabelled_fields(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedF
                 if c.kind == spec.kind and (c.box, c.value) not in taken and _fits_title(c, spec)]
         best = _unlabelled_choice(spec, pool, lines, [chosen[n].box for n in spec.beside if n in chosen])
         if best is not None:
-            found[spec.name] = _field(spec.name, best, _confidence(best, None, 3.0))
+            found[spec.name] = _field(spec.name, best, None, 3.0, "unlabelled")
             taken.add((best.box, best.value))
     return found
 
@@ -445,16 +571,21 @@ def table_fields(lines: list[TextLine], table: TableSpec,
     codes = [c for c in codes if c.box[1] > code_header[3] - 0.2 * slack and _in_column(c.box, code_header, slack)]
     found: dict[str, ExtractedField] = {}
     for index, code in enumerate(_rows(codes, code_header, 8.0 * slack), start=1):
-        found[f"act_code_{index}"] = _field(f"act_code_{index}", code, _confidence(code, None, 0.0))
-        row_values = [v for v in values if _same_row(v.box, code.box)]
+        found[f"act_code_{index}"] = _field(f"act_code_{index}", code, None, 0.0, "table")
+        row_values = [v for v in values if _same_row(v.box, code.box)
+                      and not v.value.startswith("-")]  # an act is never billed a negative amount ("ADD -1,50")
         for column, kind in (("act_amount", "amount"), ("act_date", "date")):
             if column not in table.columns:
                 continue
-            cell = _cell([v for v in row_values if v.kind == kind], headers.get(column, []), code_header)
+            cell = None
+            if kind == "amount" and table.amount_fallback == "rate":  # a reimbursement is base x rate, whatever
+                cell = _reimbursed(sorted((v for v in row_values if v.kind == kind), key=lambda v: v.box[0]),
+                                   _row_words(lines, code))  # header OCR read over the amount columns
+            cell = cell or _cell([v for v in row_values if v.kind == kind], headers.get(column, []), code_header)
             if cell is None:
                 cell = _fallback_cell(kind, row_values, _row_words(lines, code), table.amount_fallback)
             if cell is not None:
-                found[f"{column}_{index}"] = _field(f"{column}_{index}", cell, _confidence(cell, None, 1.0))
+                found[f"{column}_{index}"] = _field(f"{column}_{index}", cell, None, 1.0, "table")
     return found
 
 
@@ -467,11 +598,12 @@ def _header_row(headers: dict[str, list[LabelHit]]) -> Optional[Box]:
 
 
 def _code_header(headers: dict[str, list[LabelHit]], codes: list[Candidate]) -> Optional[Box]:
-    """The box heading the code column: the code header on the table's header row, else a box just above the
-    largest group (two or more) of codes whose left edges line up."""
-    if "act_code" in headers:
+    """The box heading the code column: the code header on the table's header row that has codes below it, else a
+    box just above the largest group (two or more) of codes whose left edges line up."""
+    heading = [h for h in headers.get("act_code", []) if not codes or any(_heads(h.box, c.box) for c in codes)]
+    if heading:  # a header word with no code under it ("Acte" in a row's label) heads nothing
         others = [h for name, hits in headers.items() if name != "act_code" for h in hits]
-        best = max(headers["act_code"], key=lambda h: (sum(_same_row(o.box, h.box) for o in others), -h.box[1]))
+        best = max(heading, key=lambda h: (sum(_same_row(o.box, h.box) for o in others), -h.box[1]))
         return best.box
     groups: list[list[Candidate]] = []
     for code in sorted(codes, key=lambda c: c.box[0]):
@@ -485,6 +617,11 @@ def _code_header(headers: dict[str, list[LabelHit]], codes: list[Candidate]) -> 
     box = union([c.box for c in column])
     h = _height(column[0].box)
     return (box[0], box[1] - 2 * h, box[2], box[1] - h)
+
+
+def _heads(header: Box, box: Box) -> bool:
+    """Whether a box sits below a header, in its column."""
+    return box[1] > header[3] - 0.2 * _height(header) and _in_column(box, header, _height(header))
 
 
 def _rows(codes: list[Candidate], header: Box, max_gap: float) -> list[Candidate]:
@@ -569,5 +706,7 @@ def extract(ocr: OcrPage, doc_type: str) -> list[ExtractedField]:
     chosen.update(unlabelled_fields(specs, chosen, candidates, lines))
     if table is not None:
         chosen.update(table_fields(lines, table, headers))
+    chosen.update(total_ht_by_sum(specs, chosen, candidates))
+    chosen.update(totals_by_arithmetic(specs, chosen, candidates))
     order = [s.name for s in specs]
     return sorted(chosen.values(), key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))

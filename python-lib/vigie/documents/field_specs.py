@@ -52,8 +52,10 @@ _PERSON_ABOVE = (ADDRESS, "Né(e) le", "Né le", "Née le", "Date de naissance",
 _NIR = ("N° SS", "N°SS", "N° de sécurité sociale", "Numéro de sécurité sociale", "N° d'immatriculation",
         "Immatriculation", "N° INSEE", "NIR", "Sécurité sociale", "N° d'assuré social")
 _SIRET = ("SIRET", "N° SIRET", "Siret")
-_RPPS = ("RPPS", "N° RPPS", "Identifiant RPPS", "N°RPPS")
-_ADELI = ("ADELI", "N° ADELI", "N° AM", "N°AM", "Identifiant AM")
+_RPPS = ("RPPS", "N° RPPS", "Identifiant RPPS", "N°RPPS", "Numéro RPPS", "RPPS n°", "ID RPPS",
+         "N° RPPS du prescripteur", "Identifiant national", "N° d'identification RPPS")
+_ADELI = ("ADELI", "N° ADELI", "N° AM", "N°AM", "Identifiant AM", "Numéro ADELI", "Identifiant ADELI", "ADELI n°",
+          "N° Assurance Maladie", "N° d'identification AM", "N° PS", "Identifiant PS", "N° de praticien")
 _FINESS = ("FINESS", "N° FINESS")
 _BIRTH = ("Né(e) le", "Né le", "Née le", "Date de naissance", "Naissance")
 _PATIENT = ("Patient", "Patient(e)", "Nom, prénom", "Nom et prénom", "Nom du patient", "Bénéficiaire", "Nom",
@@ -61,14 +63,21 @@ _PATIENT = ("Patient", "Patient(e)", "Nom, prénom", "Nom et prénom", "Nom du p
             "Nom du bénéficiaire")
 # The insured person, when the patient is a beneficiary (spouse, child) of someone else's cover.
 _INSURED = FieldSpec("insured_name", "name", ("Assuré(e)", "Assuré", "Nom de l'assuré", "Assuré principal",
-                                              "Ouvrant droit", "Assuré(e) :"))
+                                              "Ouvrant droit", "Assuré(e) :", "Nom de l'assuré(e)", "Assuré social",
+                                              "Identité de l'assuré", "Nom et prénom de l'assuré", "L'assuré",
+                                              "Assuré ouvrant droit"))
 _PRACTITIONER = ("Praticien", "Professionnel de santé", "Nom du praticien", "Réalisé par", "Délivré par",
-                 "Praticien traitant")
+                 "Praticien traitant", "Établi par", "Émis par", "Dispensé par", "Le praticien",
+                 "Praticien exécutant")
 _TOTAL_HT = ("Total HT", "Montant HT", "Sous-total HT", "Total hors taxes", "Montant total HT", "Total H.T.",
-             "Base HT")
-_VAT = ("TVA", "Montant TVA", "Total TVA", "Dont TVA", "Montant de la TVA", "Montant de TVA", "T.V.A.")
+             "Base HT", "Prix total HT", "Total hors TVA", "Montant hors taxes", "Total de l'équipement HT",
+             "Prix de vente HT", "Total net HT")
+_VAT = ("TVA", "Montant TVA", "Total TVA", "Dont TVA", "Montant de la TVA", "Montant de TVA", "T.V.A.",
+        "Montant T.V.A.", "TVA totale", "Total T.V.A.", "dont T.V.A.")
 _TOTAL_TTC = ("Total TTC", "Montant TTC", "Total", "Montant total", "Total des honoraires", "Total à régler",
-              "Montant total TTC", "Total T.T.C.", "Total général", "Total facture")
+              "Montant total TTC", "Total T.T.C.", "Total général", "Total facture", "Prix total TTC",
+              "Prix de vente TTC", "Total de l'équipement", "Prix total de l'équipement", "Total TTC à payer",
+              "Montant total de l'équipement", "Total équipement", "Net TTC")
 _AMO = ("Part AMO", "Part AMO (tiers payant)", "Prise en charge AMO", "Remboursement AMO estimé",
         "Total remboursé par l'Assurance Maladie", "Part obligatoire", "Remboursement Sécurité sociale",
         "Part Assurance Maladie", "Part Sécurité sociale", "Remboursement AMO", "Montant AMO", "Part RO",
@@ -89,7 +98,8 @@ _ISSUED = ("Date", "Le", "Fait le", "Établi le", "Émis le", "Émise le", "Édi
 _CARE = ("Date des soins", "Soins du", "Date de soins", "Date de l'acte", "Date d'exécution", "Soins réalisés le",
          "Date de réalisation", "Date du séjour", "Date de la consultation", "Consultation du", "Date de délivrance",
          "Délivré le", "Séjour du", "Date d'hospitalisation", "Date de l'examen", "Date des actes")
-_QUOTED = ("Date du devis", "Devis du", "Devis établi le", "Rédigé le", "Date de rédaction", "du")
+_QUOTED = ("Date du devis", "Devis du", "Devis établi le", "Rédigé le", "Date de rédaction", "du", "Devis réalisé le",
+           "Date de l'offre", "Offre du", "Devis émis le", "Date d'établissement du devis", "Devis fait le")
 _PRESCRIBED = ("Date de prescription", "Prescription du", "Ordonnance du", "Prescrit le", "Date de l'ordonnance",
                "Prescription médicale du", "Ordonnance en date du", "Date ordonnance")
 _PRESCRIBER_WORDS = ("Prescripteur", "Prescription", "Ordonnance", "Médecin", "Ophtalmologiste")
@@ -141,7 +151,10 @@ _OPTICAL = (
     FieldSpec("nir", "nir", _NIR), FieldSpec("patient_name", "name", _PATIENT + ("Client",), _CIVIL, _PERSON_ABOVE),
     _INSURED,
     FieldSpec("practitioner_name", "name", _PRACTITIONER + ("Opticien", "Opticien diplômé", "Opticien-lunetier",
-                                                            "Votre opticien", "Opticien(ne)", "Opticienne"),
+                                                            "Votre opticien", "Opticien(ne)", "Opticienne",
+                                                            "Nom de l'opticien", "Opticien responsable",
+                                                            "Conseiller", "Conseillère", "Votre conseiller",
+                                                            "Opticien conseil", "Suivi par", "Vendeur"),
               (), ("N° ADELI", "ADELI", "Opticien"), ("adeli",)),
     FieldSpec("prescriber_name", "name", ("Prescripteur", "Médecin prescripteur", "Prescrit par", "Ophtalmologiste",
                                           "Médecin"), ("Dr",), ("N° RPPS", "RPPS"), ("rpps",)),
@@ -177,7 +190,11 @@ _SICK_LEAVE = (
     FieldSpec("siret", "siret", _SIRET), FieldSpec("nir", "nir", _NIR),
     FieldSpec("insured_name", "name", ("Nom et prénom", "Salarié", "Nom du salarié", "Nom, prénom", "Nom",
                                        "Salarié(e)", "Nom et prénom du salarié", "Identité du salarié", "Assuré",
-                                       "Nom de l'assuré"), _CIVIL, _PERSON_ABOVE),
+                                       "Nom de l'assuré", "Assuré(e)", "Nom de l'assuré(e)",
+                                       "Nom et prénom de l'assuré", "Identité de l'assuré", "Le salarié",
+                                       "Nom - Prénom", "Nom d'usage", "Nom et prénom du salarié(e)", "Employé",
+                                       "Salarié concerné"),
+              _CIVIL, _PERSON_ABOVE),
 )
 _STATEMENT = (
     FieldSpec("statement_date", "date", _ISSUED + ("Date du décompte", "Date du relevé", "Relevé du",
@@ -196,7 +213,9 @@ _TAX = (
     FieldSpec("numero_fiscal", "nif", ("Numéro fiscal", "N° fiscal", "Numéro fiscal du déclarant",
                                           "Identifiant fiscal", "Numéro SPI", "N° SPI")),
     FieldSpec("reference_avis", "number", ("Référence de l'avis", "Réf. de l'avis", "Référence avis",
-                                           "Référence de l'avis d'impôt", "Réf. avis", "N° d'avis", "Numéro d'avis")),
+                                           "Référence de l'avis d'impôt", "Réf. avis", "N° d'avis", "Numéro d'avis",
+                                           "N° de l'avis", "Numéro de l'avis", "Référence de l'avis d'imposition",
+                                           "Identifiant de l'avis", "Référence")),
     FieldSpec("tax_year", "year", ("IMPÔT SUR LES REVENUS de l'année", "revenus de l'année", "Revenus de",
                                    "Revenus perçus en")),
     FieldSpec("income_declarant_1", "integer_amount", ("Salaires, pensions - déclarant 1", "Déclarant 1",
@@ -219,9 +238,14 @@ _TAX = (
                                                "Montant à payer", "Reste dû", "Montant dû", "Somme à payer",
                                                "Solde restant dû", "Impôt restant à payer", "Reste à régler",
                                                "Montant restant dû", "Solde", "Net à payer", "À payer",
-                                               "Montant à prélever", "Solde de l'impôt")),
+                                               "Montant à prélever", "Solde de l'impôt", "Il vous reste à payer",
+                                               "Montant de votre solde", "Solde restant à payer", "Impôt à payer",
+                                               "Somme restant à payer", "Montant de l'impôt à payer",
+                                               "Reste à acquitter", "Montant à acquitter", "Votre solde",
+                                               "Solde d'impôt", "Solde à régler", "Total à payer")),
     FieldSpec("nb_parts", "decimal", ("Nombre de parts", "Nb de parts", "Parts", "Nombre de parts fiscales",
-                                      "Nb parts")),
+                                      "Nb parts", "Nb de parts fiscales", "Parts fiscales", "Quotient familial",
+                                      "Nombre de parts de quotient familial")),
     FieldSpec("statement_date", "date", ("Date d'établissement", "Établi le", "Date de l'avis", "Date d'édition",
                                          "Avis établi le", "Émis le")),
     FieldSpec("collection_date", "date", ("Date de mise en recouvrement", "Mise en recouvrement",

@@ -35,7 +35,8 @@ NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "cod
                             "maladie", "assurance", "mutuelle", "prevoyance", "cabinet", "centre", "clinique",
                             "pharmacie", "hopital", "optique", "audition", "laboratoire", "services", "direction",
                             "impot", "finances", "publiques", "republique", "francaise", "identification",
-                            "releve", "decompte", "attestation", "salaire", "carte", "tiers", "payant"})
+                            "releve", "decompte", "attestation", "salaire", "carte", "tiers", "payant", "sesam",
+                            "vitale", "teletransmission", "feuille", "soins"})
 _EDGE_PUNCT = "|:;,“”\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"\s*(€|¢|EUR|euros?)$", re.IGNORECASE)
@@ -196,7 +197,8 @@ def parse_bic(text: str) -> Optional[str]:
 NOT_CODE_WORDS = frozenset({"TOTAL", "RESTE", "NET", "TVA", "HT", "TTC", "MONTANT", "CODE", "DATE", "TAUX", "BASE",
                             "PART", "AMO", "AMC", "SS", "EUR", "PAGE", "DENT", "REMB", "QTE", "PU", "LPP", "CCAM",
                             "NGAP", "ACTE", "PANIER", "LIBRE", "OD", "OG", "TOTAUX", "SOUS", "NOTE", "PAYER",
-                            "REGLER", "FACTURE", "DEVIS", "AVOIR"})
+                            "REGLER", "FACTURE", "DEVIS", "AVOIR", "CGI", "ADD", "SPH", "CYL", "AXE", "VL", "VP",
+                            "TOT"})  # optical prescription words: addition, sphere, cylinder, axis, far/near vision
 
 
 def parse_act_code(text: str) -> Optional[str]:
@@ -208,6 +210,8 @@ def parse_act_code(text: str) -> Optional[str]:
         return fixed if _CCAM.match(fixed) else None
     if raw.isdigit() and len(raw) in (7, 13):
         return raw
+    if " " in clean_text(text):
+        return None  # a letter code prints as one word
     return raw if _NGAP.match(raw) and raw not in NOT_CODE_WORDS else None
 
 
@@ -238,12 +242,21 @@ ACCENTED_FIRST_NAMES = tuple(
     "Sébastien Séverine Solène Stéphane Stéphanie Sylvère Thérèse Théo Théophile Valérie Valérien Véronique "
     "Zoé".split())
 _FIRST_NAME_BY_KEY = {fold(name): name for name in ACCENTED_FIRST_NAMES}
+# Common French surnames that are always spelled with an accent, which Tesseract drops on capitals ("CLEMENT" for
+# "CLÉMENT"); none of them is also a usual surname without its accent, so giving it back is safe.
+ACCENTED_SURNAMES = tuple(
+    "Bègue Bérard Bérenger Chrétien Clément Dupré Écuyer François Gérard Grégoire "
+    "Guérin Guérard Héraud Hervé Labbé Lefèvre Lelièvre Lemaître Léger Lévêque "
+    "Lévy Maréchal Mendès Métayer Noël Prévost Rémy Rivière Sénéchal Thébault Vallée Étienne "
+    "Daniélou Frère Bélanger Ferrière Pélissier".split())
+_SURNAME_BY_KEY = {fold(name): name.upper() for name in ACCENTED_SURNAMES}
 
 
 def restore_accents(name: str) -> str:
-    """A name with each first name spelled as in the accented first-name list when OCR lost or swapped its
-    accents; words in capitals (surnames) and unknown words are left as read."""
-    return " ".join(_FIRST_NAME_BY_KEY.get(fold(w), w) if w[:1].isupper() and not w.isupper() else w
+    """A name with each first name spelled as in the accented first-name list, and each surname in capitals as in
+    the accented surname list, when OCR lost or swapped its accents; unknown words are left as read."""
+    return " ".join(_SURNAME_BY_KEY.get(fold(w), w) if len(w) > 1 and w.isupper()
+                    else _FIRST_NAME_BY_KEY.get(fold(w), w) if w[:1].isupper() else w
                     for w in name.split(" "))
 
 
@@ -269,4 +282,5 @@ def _single_name(text: str) -> bool:
     first_name = any(_CAPITALISED_TOKEN.match(t) or _INITIAL.match(t) for t in body)
     if not any(_UPPER_TOKEN.match(t) for t in body) or not first_name:
         return False  # a surname in capitals and a first name or initial: "IDENTIFICATION DU" is a heading
-    return all(t[0].isupper() or t in ("de", "du", "des", "le", "la", "d'") for t in body)
+    particles = ("de", "du", "des", "le", "la", "d'")  # inside a name, never its first word ("du Dr ...")
+    return body[0][0].isupper() and all(t[0].isupper() or t in particles for t in body)

@@ -33,9 +33,10 @@ def parse_box(raw) -> Optional[Box]:
         return None
 
 
-def page_fields(rows: pd.DataFrame, min_confidence: float = 0.0) -> dict[str, tuple[str, Optional[Box]]]:
-    """One page's readable fields as name -> (value, box); of a field read twice, the most confident wins. A field
-    read with a confidence under `min_confidence` counts as not read: its checks do not run rather than fail."""
+def page_fields(rows: pd.DataFrame, min_confidence: float = 0.0) -> dict[str, tuple]:
+    """One page's readable fields as name -> (value, box, OCR confidence or None); of a field read twice, the most
+    confident wins. A field read with a confidence under `min_confidence` counts as not read: its checks do not run
+    rather than fail; one whose OCR confidence is low is not blamed for a wrong identifier key."""
     readable = rows[rows["value"].notna() & (rows["value"].astype(str).str.strip() != "")]
     if "status" in readable:
         readable = readable[readable["status"].fillna("ok").astype(str) != "error"]
@@ -45,8 +46,15 @@ def page_fields(rows: pd.DataFrame, min_confidence: float = 0.0) -> dict[str, tu
         readable = readable.sort_values("confidence", ascending=True, na_position="first", kind="stable")
     fields = {}
     for row in readable.itertuples(index=False):
-        fields[str(row.field)] = (str(row.value), parse_box(getattr(row, "box", None)))
+        fields[str(row.field)] = (str(row.value), parse_box(getattr(row, "box", None)),
+                                  _ocr_confidence(getattr(row, "ocr_confidence", None)))
     return fields
+
+
+def _ocr_confidence(raw) -> Optional[float]:
+    """The fields dataset's ocr_confidence as a number; None when the column is absent or the cell empty."""
+    value = pd.to_numeric(pd.Series([raw]), errors="coerce").iloc[0]
+    return None if pd.isna(value) else float(value)
 
 
 def check_rows(rows: pd.DataFrame, tariffs: Mapping[str, Tariff], min_confidence: float = 0.0) -> dict:

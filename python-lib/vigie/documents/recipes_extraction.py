@@ -15,7 +15,8 @@ from vigie.runtime.context import Folder, RecipeContext
 FIELDS_SCHEMA = [
     {"name": "document_id", "type": "string"}, {"name": "page", "type": "int"}, {"name": "doc_type", "type": "string"},
     {"name": "field", "type": "string"}, {"name": "value", "type": "string"}, {"name": "text", "type": "string"},
-    {"name": "box", "type": "string"}, {"name": "confidence", "type": "double"}, {"name": "status", "type": "string"},
+    {"name": "box", "type": "string"}, {"name": "confidence", "type": "double"},
+    {"name": "ocr_confidence", "type": "double"}, {"name": "status", "type": "string"},
     {"name": "error", "type": "string"},
 ]
 _REQUIRED = ("document_id", "page", "doc_type")
@@ -25,13 +26,13 @@ def field_row(page: dict, found: ExtractedField) -> dict:
     """One output row for one extracted field."""
     return {**page, "field": found.name, "value": found.value, "text": found.text,
             "box": json.dumps([int(v) for v in found.box]), "confidence": float(found.confidence),
-            "status": "ok", "error": ""}
+            "ocr_confidence": float(found.ocr_confidence), "status": "ok", "error": ""}
 
 
 def status_row(page: dict, status: str, error: str) -> dict:
     """The single row of a page that yields no field: an error, or a type without keyed fields."""
-    return {**page, "field": "", "value": "", "text": "", "box": "", "confidence": None, "status": status,
-            "error": error}
+    return {**page, "field": "", "value": "", "text": "", "box": "", "confidence": None, "ocr_confidence": None,
+            "status": status, "error": error}
 
 
 def page_rows(folder: Folder, typed: pd.Series, min_confidence: float) -> list[dict]:

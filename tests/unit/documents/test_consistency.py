@@ -154,3 +154,21 @@ def test_recipe_rows_report_failures_as_evidence_and_empty_pages_as_errors():
     assert failed["status"] == "error" and "unreadable page" in failed["error"]
     no_fields = check_rows(rows.assign(value="", status="empty", doc_type="other"), load_tariffs())
     assert no_fields["status"] == "empty"
+
+
+def test_a_wrong_key_read_with_low_ocr_confidence_asks_for_a_look_instead_of_failing():
+    fields = {"finess": ("418077849", (1, 2, 3, 4), 0.21)}  # 318077849 misread: its key no longer checks
+    results = check_page(fields, "invoice")
+    assert [(r.status, r.kind) for r in results if r.check == "key:finess"] == [(NOT_RUN, "invalid_finess_key")]
+    assert "verify by hand" in next(r.message for r in results if r.check == "key:finess")
+    clearly_read = check_page({"finess": ("418077849", (1, 2, 3, 4), 0.93)}, "invoice")
+    assert [r.kind for r in clearly_read if r.status == FAILED] == ["invalid_finess_key"]
+
+
+def test_the_recipe_reads_the_ocr_confidence_of_each_field():
+    rows = pd.DataFrame([{"document_id": "images/x", "page": 1, "doc_type": "rib", "field": "iban",
+                          "value": "FR7630006000011234567890180", "box": "[1, 2, 3, 4]", "confidence": 0.9,
+                          "ocr_confidence": 0.2, "status": "ok", "error": ""}])
+    unreadable = check_rows(rows, load_tariffs())
+    assert unreadable["n_failures"] == 0 and "invalid_iban_key" in unreadable["not_run"]
+    assert check_rows(rows.assign(ocr_confidence=0.9), load_tariffs())["n_failures"] == 1

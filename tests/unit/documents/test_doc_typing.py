@@ -1,7 +1,7 @@
 """Document typing: types from text, care type and beneficiary role from cue words, model files, recipes.
 
 Pages are rendered by the corpus templates at low resolution and read back from their ground-truth words (no
-Tesseract), so the tests are fast; the accuracy on real OCR is measured by benchmarks/score_typing.py.
+Tesseract), so the tests are fast; the accuracy on real OCR is measured by benchmarks/bench_documents.py.
 """
 
 from __future__ import annotations

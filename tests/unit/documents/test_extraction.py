@@ -4,7 +4,7 @@ act lines read as a table, and the recipe's one-row-per-field contract with a st
 import json
 
 import pandas as pd
-from vigie.documents.extraction import extract
+from vigie.documents.extraction import confidence_model, extract
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.documents.ocr_store import write_ocr
 from vigie.documents.recipes_extraction import page_rows
@@ -103,6 +103,7 @@ def test_recipe_rows_one_per_field_and_one_error_row_for_a_missing_page(tmp_path
     write_ocr(folder, "images/a", 1, make_page([[(100, "Date : 07/03/2023")]]))
     good = page_rows(folder, pd.Series({"document_id": "images/a", "page": 1, "doc_type": "invoice"}), 0.0)
     assert [(r["field"], r["value"], r["status"]) for r in good] == [("invoice_date", "2023-03-07", "ok")]
+    assert good[0]["ocr_confidence"] == 0.95
     assert json.loads(good[0]["box"])[0] > 100
     missing = page_rows(folder, pd.Series({"document_id": "images/b", "page": 1, "doc_type": "invoice"}), 0.0)
     assert len(missing) == 1 and missing[0]["status"] == "error" and "images/b" in missing[0]["error"]
@@ -124,3 +125,50 @@ def test_an_unlabelled_practitioner_is_the_name_next_to_their_identifier():
     found = values(page, "invoice")
     assert found["rpps"] == "10427705081"
     assert found["practitioner_name"] == "Jeanne MARTIN"
+
+
+def test_a_surname_particle_in_capitals_is_not_read_as_a_label():
+    page = make_page([[(100, "FACTURE"), (1100, "Le 07/03/2023")], [(100, "Mme LE GOFF Valérie")],
+                      [(100, "12 rue des Lilas")]])
+    found = values(page, "invoice")
+    assert found["patient_name"] == "Mme LE GOFF Valérie" and found["invoice_date"] == "2023-03-07"
+
+
+def test_totals_whose_labels_ocr_lost_are_found_by_their_arithmetic():
+    page = make_page([
+        [(900, "Total HT"), (1300, "1 016,60 €")],
+        [(1300, "64,12 €")],  # the "TVA" and "Total TTC" labels were lost on a shaded row
+        [(1300, "1 080,72 €")],
+        [(900, "Part AMO"), (1300, "165,95 €")],
+    ])
+    found = values(page, "invoice")
+    assert (found["vat"], found["total_ttc"], found["amo_share"]) == ("64.12", "1080.72", "165.95")
+
+
+def test_each_value_reports_its_weakest_ocr_word_and_a_probability():
+    page = make_page([[(100, "N° RPPS 10427705081")], [(100, "N° SS 1 91 09 13 401 862 46")]])
+    shaky = OcrPage(page.width, page.height, [
+        OcrWord(w.text, w.box, 0.3 if w.text == "862" else w.confidence, w.line) for w in page.words])
+    fields = {f.name: f for f in extract(shaky, "invoice")}
+    assert fields["nir"].ocr_confidence == 0.3 and fields["rpps"].ocr_confidence == 0.95
+    assert 0 < fields["nir"].confidence < fields["rpps"].confidence < 1
+
+
+def test_the_shipped_confidence_calibration_fits_the_features_extraction_computes():
+    assert confidence_model() is not None  # else confidences fall back to the uncalibrated heuristic
+
+
+def test_a_total_ht_whose_label_ocr_lost_is_the_amount_below_the_acts_equal_to_their_sum():
+    page = make_page([
+        [(100, "Code"), (300, "Désignation"), (1300, "Montant HT")],
+        [(100, "2223342"), (300, "Monture adulte classe B"), (1310, "380,00 €")],
+        [(100, "2280660"), (300, "Verre unifocal classe B"), (1310, "390,00 €")],
+        [(1310, "770,00 €")], [(1310, "154,00 €")], [(1310, "924,00 €")],  # the totals' labels were not read
+    ])
+    found = values(page, "optical_quote")
+    assert (found["total_ht"], found["vat"], found["total_ttc"]) == ("770.00", "154.00", "924.00")
+
+
+def test_a_number_of_tax_parts_gets_back_the_comma_ocr_read_as_a_one():
+    assert values(make_page([[(100, "Nombre de parts"), (600, "215")]]), "tax_notice")["nb_parts"] == "2,5"
+    assert values(make_page([[(100, "Nombre de parts"), (600, "3")]]), "tax_notice")["nb_parts"] == "3"

@@ -80,10 +80,17 @@ def test_a_month_name_with_one_ocr_slip_is_still_read():
     assert nz.parse_date("12 mal 1981") is None  # too short to correct safely
 
 
-def test_first_names_get_back_the_accents_ocr_dropped_but_surnames_are_left_as_read():
+def test_names_get_back_the_accents_ocr_dropped_only_where_the_spelling_is_known():
     assert nz.parse_name("VALENTIN Eric") == "VALENTIN Éric"
     assert nz.parse_name("Mme LOISEAU Inés") == "Mme LOISEAU Inès"
-    assert nz.parse_name("CHRETIEN Caroline") == "CHRETIEN Caroline"
+    assert nz.parse_name("CHRETIEN Caroline") == "CHRÉTIEN Caroline"  # a surname always spelled with its accent
+    assert nz.parse_name("M. Henri FRANCOIS") == "M. Henri FRANÇOIS"
+    assert nz.parse_name("SEGUIN Madeleine") == "SEGUIN Madeleine"  # printed both ways: left as read
+
+
+def test_a_name_never_starts_with_a_lower_case_particle():
+    assert nz.parse_name("du Dr Caroline RENARD") is None
+    assert nz.parse_name("Mme LE GOFF Valérie") == "Mme LE GOFF Valérie"
 
 
 def test_an_initial_counts_as_a_first_name():
