@@ -18,10 +18,10 @@ from typing import Optional
 import pandas as pd
 
 from vigie.core.errors import VigieError
+from vigie.core.page_files import document_id, page_files
 from vigie.core.pages import PageError, decode_pages
 from vigie.documents.ocr import DEFAULT_LANGUAGES, OcrPage, check_languages, guess_language, page_key, read_page
 from vigie.documents.ocr_store import read_ocr, stored_key, stored_pages, write_ocr
-from vigie.forensics.scan import document_id, page_files
 from vigie.runtime.context import Folder, RecipeContext
 
 PAGES_COLUMNS = {

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 
 from vigie.core.errors import VigieError
+from vigie.core.page_files import document_id, page_files
 from vigie.core.pages import Page, PageError, load_pages
 from vigie.core.results import Evidence
 from vigie.documents.near_duplicates import NearDuplicateIndex, NearDuplicateMatch, page_signature
 from vigie.documents.ocr import OcrPage, recognise
 from vigie.documents.ocr_store import read_ocr
 from vigie.documents.watchlist import Watchlist, entries_from_frame, scan_page
-from vigie.forensics.scan import document_id, page_files
 from vigie.runtime.context import Folder, RecipeContext
 
 HITS_COLUMNS = {"document_id": "string", "page": "bigint", "n_hits": "bigint", "score": "double",

@@ -12,9 +12,10 @@ from typing import Optional
 import pandas as pd
 
 from vigie.core.errors import VigieError
+from vigie.core.page_files import page_files
 from vigie.forensics.base import Detector
 from vigie.forensics.registry import get_detector
-from vigie.forensics.scan import RESULT_SCHEMA, MapWriter, page_files, scan_folder
+from vigie.forensics.scan import RESULT_SCHEMA, MapWriter, scan_folder
 from vigie.runtime.context import RecipeContext
 
 

@@ -6,10 +6,8 @@ with status `error` and the reason, so a batch never stops on a bad page.
 
 from __future__ import annotations
 
-import fnmatch
 import io
 import json
-import posixpath
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Optional
 import numpy as np
 from PIL import Image
 
+from vigie.core.page_files import document_id
 from vigie.core.pages import PageError, load_pages
 from vigie.core.results import DetectorResult
 from vigie.forensics.base import Detector
@@ -50,16 +49,6 @@ class MapWriter:
         path = f"{document_id}/page-{page}-{kind}.png"
         self.folder.write_bytes(path, buffer.getvalue())
         return path
-
-
-def page_files(folder: Folder, pattern: str = "*") -> list[str]:
-    """The folder's files matching a glob on their relative path (`*` crosses folders), in a stable order."""
-    return [p for p in folder.list_paths() if fnmatch.fnmatch(p, pattern)]
-
-
-def document_id(path: str) -> str:
-    """A document's id: its relative path without the extension (unique within the folder)."""
-    return posixpath.splitext(path)[0]
 
 
 def _row(detector: Detector, path: str, page: int, threshold: float, **values) -> dict:

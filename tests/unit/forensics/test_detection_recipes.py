@@ -11,9 +11,10 @@ from imaging import encode
 from PIL import Image
 from toy_handlers import RedSquareDetector
 from vigie.core.errors import VigieError
+from vigie.core.page_files import page_files
 from vigie.core.pages import MAX_PIXELS
 from vigie.forensics.recipes import leaderboard_threshold
-from vigie.forensics.scan import MapWriter, page_files, scan_folder
+from vigie.forensics.scan import MapWriter, scan_folder
 from vigie.runtime.local import LocalProject
 from vigie.runtime.runner import run_recipe
 
