@@ -123,6 +123,15 @@ class IdentifierStream:
     folded: frozenset[int] = frozenset()  # positions of letters read where the fold put a digit (O -> 0, S -> 5)
 
 
+def is_compact_date(window: str) -> bool:
+    """Whether a run of characters reads as a date printed without separators: ddmmyyyy or yyyymmdd."""
+    if len(window) != 8 or not window.isdigit():
+        return False
+    day_first = 1 <= int(window[:2]) <= 31 and 1 <= int(window[2:4]) <= 12 and 1900 <= int(window[4:]) <= 2099
+    year_first = 1900 <= int(window[:4]) <= 2099 and 1 <= int(window[4:6]) <= 12 and 1 <= int(window[6:]) <= 31
+    return day_first or year_first
+
+
 def _char_class(ch: str) -> str:
     return "digit" if ch.isdigit() else "letter"
 
@@ -311,8 +320,10 @@ class Watchlist:
                     break
                 if end not in stream.ends:
                     continue
-                # one edit on top of a date's or amounts' punctuation, or of look-alike letters, is chance, not a slip
-                strict = any(start < p < end for p in stream.breaks) or any(start <= p < end for p in stream.folded)
+                # one edit on top of a date's or amounts' punctuation, of look-alike letters, or of a date printed
+                # without separators (31122022), is chance, not a slip
+                strict = (any(start < p < end for p in stream.breaks) or any(start <= p < end for p in stream.folded)
+                          or is_compact_date(stream.chars[start:end]))
                 one_word = stream.word_of[start] == stream.word_of[end - 1]
                 for entry, score in self.lookup(stream.chars[start:end], one_word):
                     if strict and score < 1.0:

@@ -167,3 +167,9 @@ def test_a_number_ocr_misread_is_found_by_reading_its_line_again_from_the_pixels
     assert _kinds(hits) == [("finess", "331163139")] and hits[0].score == 1.0
     assert hits[0].box[0] <= 298 and hits[0].box[2] >= 470  # where the number is printed
     assert Watchlist([WatchlistEntry("finess", "452287105")]).scan(page, image) == []  # another number: no hit
+
+
+def test_a_date_printed_without_separators_is_not_a_slip_of_an_identifier():
+    watchlist = Watchlist([WatchlistEntry("finess", "311202022")])
+    assert watchlist.scan(_ocr(["Valable jusqu'au 31122022"])) == []  # one added digit away, but a date
+    assert [h.score for h in watchlist.scan(_ocr(["FINESS 311202022"]))] == [1.0]  # printed exactly: a hit
