@@ -22,9 +22,11 @@ WATCHED_FIELDS = {"iban": "iban", "rpps": "rpps", "adeli": "adeli", "finess": "f
                   "nir": "nir", "practitioner_name": "name", "patient_name": "name"}
 
 
-def _page_entries(doc_id: str, printed: dict) -> list[dict]:
+def _page_entries(doc_id: str, printed: dict, forged_field: str = "") -> list[dict]:
+    """Entries for the watched fields printed on a page; a forged field is left out (the page no longer shows it)."""
     return [{"kind": kind, "value": str(printed[name]), "label": f"known fraud ring ({name} of {doc_id})",
-             "source_id": doc_id} for name, kind in WATCHED_FIELDS.items() if printed.get(name)]
+             "source_id": doc_id}
+            for name, kind in WATCHED_FIELDS.items() if printed.get(name) and name != forged_field]
 
 
 def _decoys(rng: np.random.Generator, n: int) -> list[dict]:
@@ -45,8 +47,9 @@ def sample_watchlist(folder: Folder, labels: pd.DataFrame, seed: int, share: flo
     chosen = sorted(rng.choice(candidates, size=min(len(candidates), max(1, round(share * len(candidates)))),
                                replace=False)) if candidates else []
     rows = []
+    forged_fields = dict(zip(labels["id"], labels["field_name"].where(labels["forged"], "")))
     for doc_id in chosen:
         annotation = json.loads(folder.read_bytes(f"annotations/{doc_id}.json"))
-        rows.extend(_page_entries(doc_id, annotation["content"].get("printed", {})))
+        rows.extend(_page_entries(doc_id, annotation["content"].get("printed", {}), forged_fields[doc_id]))
     rows.extend(_decoys(rng, len(rows)))
     return pd.DataFrame(rows, columns=[c["name"] for c in WATCHLIST_SCHEMA])
