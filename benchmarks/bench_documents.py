@@ -7,7 +7,8 @@ injected inconsistency with false alerts on clean pages (on extracted values, an
 rules alone), watchlist identifier recall, and seconds per page; writes benchmarks/results/documents.json.
 
 Run:
-    .venv/bin/python benchmarks/bench_documents.py [--documents 300] [--seed 2027] [--project DIR]
+    .venv/bin/python benchmarks/bench_documents.py [--documents 300] [--seed 2027] [--inconsistent-fraction 0.3]
+        [--project DIR]
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_FIELD_ACCURACY = 0.95
 
 
-def run_chain(project: LocalProject, documents: int, seed: int) -> dict[str, float]:
+def run_chain(project: LocalProject, documents: int, seed: int, inconsistent_fraction: float) -> dict[str, float]:
     """Generate the corpus and run every recipe of the chain; seconds per recipe."""
     steps = [
         ("generate-claims-corpus", {}, {"corpus_folder": ["corpus"], "labels": ["labels"], "watchlist": ["watchlist"]},
-         {"n_documents": documents, "seed": seed, "dpi": "200", "workers": 0}),
+         {"n_documents": documents, "seed": seed, "dpi": "200", "workers": 0,
+          "inconsistent_fraction": inconsistent_fraction}),
         ("ocr-pages", {"pages": ["corpus"]}, {"ocr": ["ocr"], "pages": ["pages"]}, {"files": "images/*"}),
         ("train-document-typing", {"ocr": ["ocr"], "labels": ["labels"]}, {"model": ["typing_model"]}, {}),
         ("score-document-typing", {"ocr": ["ocr"], "model": ["typing_model"]}, {"types": ["types"]}, {}),
@@ -101,15 +103,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--inconsistent-fraction", type=float, default=0.3,
+                        help="share of pages with an injected inconsistency (the corpus default 0.1 leaves few)")
     parser.add_argument("--project", default="", help="keep the project here (default: a temporary directory)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project = LocalProject(Path(args.project or Path(tmp) / "project"))
-        seconds = run_chain(project, args.documents, args.seed)
+        seconds = run_chain(project, args.documents, args.seed, args.inconsistent_fraction)
         truth = corpus_truth(project.folder("corpus"), project.input_dataset("labels").read())
         fields = project.input_dataset("fields").read()
         result = {
             "benchmark": "documents", "documents": args.documents, "seed": args.seed, "split": "test",
+            "inconsistent_fraction": args.inconsistent_fraction,
             "typing": typing_scores(project.input_dataset("types").read(), truth),
             "extraction": extraction_scores(fields, truth),
             "consistency": consistency_scores(fields, truth),
