@@ -2,9 +2,10 @@
 ranges and beneficiary coherence, each failure an `Evidence` naming the field and its box.
 
 Input is the extraction of a page: field name -> (normalised value, box) or (normalised value, box, OCR
-confidence), with the corpus field names (amounts "1234.50", dates ISO, identifiers compact). The rules are French
-business rules, not the generator's: a check whose fields are not all read is reported as not run, never as a
-failure, and a wrong identifier key read with a low OCR confidence asks for a look by hand instead of failing.
+confidence), with the corpus field names (amounts "1234.50", dates ISO, identifiers compact); a field with an empty
+value was seen but not read (its label is printed). The rules are French business rules, not the generator's: a
+check whose fields are not all read (an optional term included, when it was seen) is reported as not run, never as
+a failure, and a wrong identifier key read with a low OCR confidence asks for a look by hand instead of failing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from vigie.documents.tariffs import Tariff, load_tariffs
 PageFields = Mapping[str, tuple]  # name -> (value, box) or (value, box, OCR confidence of the value's words)
 
 PASSED, FAILED, NOT_RUN = "pass", "fail", "not_run"
+UNREAD = "unread"  # extraction status of a field whose label is printed but whose value was not read
 NAME_EDITS_PER_CHARS = 20  # two printed names are one person within 1 edit, plus 1 per 20 characters (misreads)
 ADULT_AGE = 18  # a minor's documents may carry the insured parent's NIR
 # An identifier whose weakest word OCR read under this confidence may be a misread, not a wrong key: its key check
@@ -139,6 +141,7 @@ class _Page:
                        if entry[0] is not None and str(entry[0]).strip()}
         self.reading = {name: float(entry[2]) for name, entry in fields.items()
                         if name in self.fields and len(entry) > 2 and _is_number(entry[2])}
+        self.unread = {name for name in fields if name not in self.fields}
         self.doc_type = doc_type
 
     def ocr_confidence(self, name: str) -> Optional[float]:
@@ -147,6 +150,14 @@ class _Page:
 
     def has(self, name: str) -> bool:
         return name in self.fields
+
+    def shown(self, name: str) -> bool:
+        """Whether the page prints the field: read, or seen (its label) but not read."""
+        return name in self.fields or name in self.unread
+
+    def unread_indices(self, prefix: str) -> list[int]:
+        """Indices i such that `prefix + str(i)` was seen but not read."""
+        return sorted(int(m["index"]) for m in map(_INDEXED.match, self.unread) if m and m["prefix"] == prefix)
 
     def value(self, name: str) -> str:
         return self.fields[name][0]
@@ -175,10 +186,10 @@ class _Page:
 
     def expected_indices(self, prefix: str) -> list[int]:
         """Lines the page shows for an indexed prefix: 1 .. the highest index of any field of the same family
-        (same first word, e.g. every "act_..._i"), so that a line whose amount was not read is noticed."""
+        (same first word, e.g. every "act_..._i", read or seen), so that a line whose amount was not read is noticed."""
         family = prefix.split("_")[0] + "_"
-        top = max([int(m["index"]) for m in map(_INDEXED.match, self.fields) if m and m["prefix"].startswith(family)],
-                  default=0)
+        top = max([int(m["index"]) for m in map(_INDEXED.match, [*self.fields, *self.unread])
+                   if m and m["prefix"].startswith(family)], default=0)
         return list(range(1, top + 1))
 
 
@@ -354,26 +365,27 @@ def total_checks(page: _Page, recomputed: Mapping[str, int], other_failures: Ite
 
 
 def _expand(page: _Page, term: str) -> tuple[list[str], list[str]]:
-    """Fields a term stands for, and those of them that are required but not read."""
+    """Fields a term stands for, and those of them that are printed (or required) but not read: an optional term
+    counts 0 only when the page does not show it."""
     optional = term.endswith("?")
     name = term.rstrip("?")
     if not name.endswith("*"):
         if page.has(name):
             return [name], []
-        return [], [] if optional else [name]
+        return [], [] if optional and not page.shown(name) else [name]
     prefix = name[:-1]
     present = page.indices(prefix)
     if optional and not present:
-        return [], []
+        return [], [f"{prefix}{i}" for i in page.unread_indices(prefix)]
     expected = page.expected_indices(prefix) or ([] if optional else [1])
     missing = [f"{prefix}{i}" for i in expected if i not in present]
     return [f"{prefix}{i}" for i in present], missing
 
 
 def _sum_check(page: _Page, rule: SumRule, recomputed: Mapping[str, int]) -> Optional[CheckResult]:
-    if not page.has(rule.target) or any(page.has(f) for f in rule.unless):
+    if not page.has(rule.target) or any(page.shown(f) for f in rule.unless):
         return None
-    if rule.when and not any(page.has(f) for f in rule.when):
+    if rule.when and not any(page.shown(f) for f in rule.when):
         return None
     check = f"total:{rule.target}=" + "+".join(t.rstrip("?") for t in rule.plus) + \
         "".join(f"-{t.rstrip('?')}" for t in rule.minus)
@@ -566,8 +578,11 @@ def _is_insured_relation(text: str) -> bool:
 def _nir_holder(page: _Page) -> tuple[Optional[str], Optional[str]]:
     """The printed name field and birth-date field of the NIR's holder. The NIR on a claim is the insured's: the
     patient is its holder only when no relation (spouse, child) and no other insured is printed; on a card, the
-    beneficiary named as the insured."""
+    beneficiary named as the insured. Unknown (None, None) when an insured or a relation is shown but not read."""
     relative = page.has("beneficiary_relation") and not _is_insured_relation(page.value("beneficiary_relation"))
+    if not page.has("insured_name") and any(page.shown(f) and not page.has(f)
+                                            for f in ("insured_name", "beneficiary_relation")):
+        return None, None  # an insured or a relation is printed but not read: the NIR's holder is unknown
     if page.has("insured_name"):
         insured = page.value("insured_name")
         for i in page.indices("beneficiary_name_"):

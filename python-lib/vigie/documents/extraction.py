@@ -213,7 +213,8 @@ def _checked(kind: str) -> Callable[[str], Optional[str]]:
 PARSERS: dict[str, Callable[[str], Optional[str]]] = {
     "date": nz.parse_date, "amount": nz.parse_amount, "integer_amount": lambda t: nz.parse_amount(t, True),
     "bic": nz.parse_bic, "name": nz.parse_name, "number": nz.parse_number, "year": nz.parse_year,
-    "decimal": _parse_decimal, "code": nz.parse_act_code, **{k: _checked(k) for k in CHECKED_KINDS},
+    "decimal": _parse_decimal, "code": nz.parse_act_code, "relation": nz.parse_relation,
+    **{k: _checked(k) for k in CHECKED_KINDS},
 }
 
 
@@ -556,37 +557,65 @@ def _same_row(box: Box, row: Box) -> bool:
 
 
 def table_fields(lines: list[TextLine], table: TableSpec,
-                 headers: dict[str, list[LabelHit]]) -> dict[str, ExtractedField]:
+                 headers: dict[str, list[LabelHit]]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
     """Act lines read as a table: below the code column's header, each act code in that column with an amount on
     its row starts a row, and the row's amount (and date) is the value of that shape in the matching column.
     Without a readable code header, the code column is the largest set of codes aligned one above the other.
-    `headers` are the table's column header hits (see `column_hits`)."""
+    `headers` are the table's column header hits (see `column_hits`). Also returns, name -> box, what is printed
+    but not read: the cells of a column whose header is on the header row, and act rows whose code OCR lost."""
     values = [_restore_cents(v) for v in find_candidates(lines, {"amount", "date"}, set())]
     amounts = [v for v in values if v.kind == "amount"]
     codes = [c for c in find_candidates(lines, {"code"}, set()) if any(_same_row(a.box, c.box) for a in amounts)]
     code_header = _code_header(headers, codes)
     if code_header is None:
-        return {}
+        return {}, {}
     slack = _height(code_header)
     codes = [c for c in codes if c.box[1] > code_header[3] - 0.2 * slack and _in_column(c.box, code_header, slack)]
     found: dict[str, ExtractedField] = {}
-    for index, code in enumerate(_rows(codes, code_header, 8.0 * slack), start=1):
+    unread: dict[str, Box] = {}
+    rows = _rows(codes, code_header, 8.0 * slack)
+    for index, box in enumerate(_codeless_rows(rows, code_header, amounts, lines), start=len(rows) + 1):
+        unread.update({f"act_code_{index}": box, f"act_amount_{index}": box})
+    for index, code in enumerate(rows, start=1):
         found[f"act_code_{index}"] = _field(f"act_code_{index}", code, None, 0.0, "table")
         row_values = [v for v in values if _same_row(v.box, code.box)
                       and not v.value.startswith("-")]  # an act is never billed a negative amount ("ADD -1,50")
-        for column, kind in (("act_amount", "amount"), ("act_date", "date")):
-            if column not in table.columns:
+        for column in sorted(table.columns, key=lambda c: c not in PRIMARY_COLUMNS):
+            if column == "act_code":
                 continue
-            cell = None
-            if kind == "amount" and table.amount_fallback == "rate":  # a reimbursement is base x rate, whatever
-                cell = _reimbursed(sorted((v for v in row_values if v.kind == kind), key=lambda v: v.box[0]),
-                                   _row_words(lines, code))  # header OCR read over the amount columns
-            cell = cell or _cell([v for v in row_values if v.kind == kind], headers.get(column, []), code_header)
-            if cell is None:
-                cell = _fallback_cell(kind, row_values, _row_words(lines, code), table.amount_fallback)
+            kind = "date" if column.endswith("_date") else "amount"
+            cell = _table_cell(lines, table, headers, code_header, code, column, kind, row_values,
+                               found.get(f"act_amount_{index}"))
             if cell is not None:
                 found[f"{column}_{index}"] = _field(f"{column}_{index}", cell, None, 1.0, "table")
-    return found
+            elif (header := _column_header(headers.get(column, []), code_header)) is not None:
+                unread[f"{column}_{index}"] = header
+    return found, unread
+
+
+# Read by shape even when OCR lost their header; another column (the complementary's share) is read under its
+# header, else as the first amount right of the row's act amount (French statements print AMO, then AMC).
+PRIMARY_COLUMNS = ("act_amount", "act_date")
+
+
+def _table_cell(lines: list[TextLine], table: TableSpec, headers: dict[str, list[LabelHit]], code_header: Box,
+                code: Candidate, column: str, kind: str, row_values: list[Candidate],
+                act_amount: Optional[ExtractedField]) -> Optional[Candidate]:
+    """The value of one column on one act row (see `table_fields`)."""
+    shaped = [v for v in row_values if v.kind == kind]
+    if column not in PRIMARY_COLUMNS:  # the complementary's share: under its header, else right after the AMO's
+        header = _column_header(headers.get(column, []), code_header)
+        if header is None:
+            right = [v for v in shaped if act_amount is not None and v.box[0] > act_amount.box[2]]
+            return min(right, key=lambda v: v.box[0], default=None)
+        inside = [v for v in shaped if _in_column(v.box, header, 0.5 * _height(header))]
+        return min(inside, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - (header[0] + header[2]) / 2), default=None)
+    cell = None
+    if kind == "amount" and table.amount_fallback == "rate":  # a reimbursement is base x rate, whatever
+        cell = _reimbursed(sorted(shaped, key=lambda v: v.box[0]),
+                           _row_words(lines, code))  # header OCR read over the amount columns
+    cell = cell or _cell(shaped, headers.get(column, []), code_header)
+    return cell or _fallback_cell(kind, row_values, _row_words(lines, code), table.amount_fallback)
 
 
 def _header_row(headers: dict[str, list[LabelHit]]) -> Optional[Box]:
@@ -624,6 +653,30 @@ def _heads(header: Box, box: Box) -> bool:
     return box[1] > header[3] - 0.2 * _height(header) and _in_column(box, header, _height(header))
 
 
+_NOT_ACT_ROW = ("total", "sous-total", "tva", "remise", "net", "montant")  # first words of the rows under a table
+
+
+def _codeless_rows(rows: list[Candidate], header: Box, amounts: list[Candidate], lines: list[TextLine]) -> list[Box]:
+    """Act rows printed right after the last row read whose code OCR lost: each a row of two amounts or more, not
+    a total or VAT row, one row pitch below the previous (the header's distance to the first row when one row
+    was read); their boxes."""
+    if not rows:
+        return []
+    tops = [header[1], *(r.box[1] for r in rows)] if len(rows) == 1 else [r.box[1] for r in rows]
+    pitch = median(b - a for a, b in zip(tops, tops[1:]))
+    found: list[Box] = []
+    previous = rows[-1].box
+    while True:
+        below = sorted((a for a in amounts if 0.5 * pitch < a.box[1] - previous[1] < 1.5 * pitch),
+                       key=lambda a: a.box[1])
+        row = [a for a in below if below and _same_row(a.box, below[0].box)]
+        words = [w.text.lower() for line in lines for w in line.words if row and _same_row(w.box, row[0].box)]
+        if len(row) < 2 or any(w.startswith(_NOT_ACT_ROW) for w in words):
+            return found
+        previous = union([a.box for a in row])
+        found.append(previous)
+
+
 def _rows(codes: list[Candidate], header: Box, max_gap: float) -> list[Candidate]:
     """One code per table row, top to bottom, until a vertical gap ends the table; within a row a full code
     (CCAM, LPP, CIP) beats a short letter code, then the one nearest the header's centre."""
@@ -639,14 +692,21 @@ def _rows(codes: list[Candidate], header: Box, max_gap: float) -> list[Candidate
     return [min(row, key=lambda c: (len(c.value) < 7, abs((c.box[0] + c.box[2]) / 2 - centre))) for row in rows]
 
 
-def _cell(row: list[Candidate], header_hits: list[LabelHit], code_header: Box) -> Optional[Candidate]:
-    """The value of a row under its column header (the best-matching header on the code header's row)."""
+def _column_header(header_hits: list[LabelHit], code_header: Box) -> Optional[Box]:
+    """A column's header box: its best-matching header hit on the code header's row; None when not printed there."""
     h = _height(code_header)
     centre_y = (code_header[1] + code_header[3]) / 2
     headers = [c for c in header_hits if abs((c.box[1] + c.box[3]) / 2 - centre_y) <= 1.5 * h]
-    if not row or not headers:
+    if not headers:
         return None
-    header = min(headers, key=lambda c: (-c.similarity, -c.length, abs((c.box[1] + c.box[3]) / 2 - centre_y))).box
+    return min(headers, key=lambda c: (-c.similarity, -c.length, abs((c.box[1] + c.box[3]) / 2 - centre_y))).box
+
+
+def _cell(row: list[Candidate], header_hits: list[LabelHit], code_header: Box) -> Optional[Candidate]:
+    """The value of a row under its column header (the best-matching header on the code header's row)."""
+    header = _column_header(header_hits, code_header)
+    if not row or header is None:
+        return None
     inside = [v for v in row if _in_column(v.box, header, 0.5 * _height(header))]
     pool = inside or row
     centre = (header[0] + header[2]) / 2
@@ -689,11 +749,20 @@ def _restore_cents(cell: Candidate) -> Candidate:
     return replace(cell, value=f"{int(digits[:-2] or '0')}.{digits[-2:]}") if len(digits) >= 3 else cell
 
 
-def extract(ocr: OcrPage, doc_type: str) -> list[ExtractedField]:
-    """The keyed fields of one page of `doc_type`, each with its normalised value, text, box and confidence."""
+@dataclass(frozen=True)
+class PageReading:
+    """A page's extraction: the fields read, and the fields seen but not read (their label or column header is
+    printed, their value was not found) by name -> label box, so that a check needing one is not run, not failed."""
+
+    fields: list[ExtractedField]
+    unread: dict[str, Box]
+
+
+def read_page(ocr: OcrPage, doc_type: str) -> PageReading:
+    """The keyed fields of one page of `doc_type` (see `extract`) and the fields printed there but not read."""
     specs = field_specs(doc_type)
     if not specs or not ocr.words:
-        return []
+        return PageReading([], {})
     lines = text_lines(ocr)
     table = table_spec(doc_type)
     headers = column_hits(lines, table) if table is not None else {}
@@ -704,9 +773,31 @@ def extract(ocr: OcrPage, doc_type: str) -> list[ExtractedField]:
     candidates = find_candidates(lines, {s.kind for s in specs}, blocked)
     chosen = labelled_fields(specs, hits, candidates)
     chosen.update(unlabelled_fields(specs, chosen, candidates, lines))
+    unread: dict[str, Box] = {}
     if table is not None:
-        chosen.update(table_fields(lines, table, headers))
+        cells, unread = table_fields(lines, table, headers)
+        chosen.update(cells)
     chosen.update(total_ht_by_sum(specs, chosen, candidates))
     chosen.update(totals_by_arithmetic(specs, chosen, candidates))
+    for hit in hits:
+        if hit.field not in chosen and _shows_field(hit, lines):
+            unread.setdefault(hit.field, hit.box)
     order = [s.name for s in specs]
-    return sorted(chosen.values(), key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
+    fields = sorted(chosen.values(), key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
+    return PageReading(fields, {name: box for name, box in unread.items() if name not in chosen})
+
+
+SURE_LABEL = 95.0  # a label read this well, whole, says its field is printed even when its value was not read
+
+
+def _shows_field(hit: LabelHit, lines: list[TextLine]) -> bool:
+    """Whether a label hit says its field is printed: a specific label (not a generic "Nom", "Date") read whole
+    and near exactly, on a line short enough to be a label and its value rather than running text."""
+    words = hit.end - hit.start
+    return (hit.length > GENERIC_LABEL and hit.similarity >= SURE_LABEL and words >= len(hit.label.split())
+            and len(lines[hit.line].words) <= words + MAX_VALUE_WORDS)
+
+
+def extract(ocr: OcrPage, doc_type: str) -> list[ExtractedField]:
+    """The keyed fields of one page of `doc_type`, each with its normalised value, text, box and confidence."""
+    return read_page(ocr, doc_type).fields

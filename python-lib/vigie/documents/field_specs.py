@@ -34,9 +34,10 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """An act table: the header words of each keyed column (`act_code`, `act_amount`, optionally `act_date`),
-    read one row per act code below the header. `amount_fallback` says which amount of a row is the act's
-    when OCR lost the amount header: "first" (a quote's fee), "last" (a line total), "rate" (base x rate)."""
+    """An act table: the header words of each keyed column (`act_code`, `act_amount`, optionally `act_date` and
+    `act_amc`, the complementary insurer's share), one row per act code below the header. `amount_fallback` says
+    which amount of a row is the act's when OCR lost the amount header: "first" (a quote's fee), "last" (a line
+    total), "rate" (base x rate)."""
 
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     amount_fallback: str = "last"
@@ -66,6 +67,9 @@ _INSURED = FieldSpec("insured_name", "name", ("Assuré(e)", "Assuré", "Nom de l
                                               "Ouvrant droit", "Assuré(e) :", "Nom de l'assuré(e)", "Assuré social",
                                               "Identité de l'assuré", "Nom et prénom de l'assuré", "L'assuré",
                                               "Assuré ouvrant droit"))
+# The patient's relation to that insured ("Conjoint(e)", "Enfant"): printed, it says whose the NIR is.
+_RELATION = FieldSpec("beneficiary_relation", "relation", ("Qualité", "Lien avec l'assuré", "Lien de parenté",
+                                                            "Qualité du bénéficiaire", "Lien avec l'assuré(e)"))
 _PRACTITIONER = ("Praticien", "Professionnel de santé", "Nom du praticien", "Réalisé par", "Délivré par",
                  "Praticien traitant", "Établi par", "Émis par", "Dispensé par", "Le praticien",
                  "Praticien exécutant")
@@ -119,7 +123,7 @@ _INVOICE = (
     FieldSpec("siret", "siret", _SIRET), FieldSpec("rpps", "rpps", _RPPS), FieldSpec("adeli", "adeli", _ADELI),
     FieldSpec("finess", "finess", _FINESS), FieldSpec("nir", "nir", _NIR),
     FieldSpec("patient_name", "name", _PATIENT + ("PATIENT",), _CIVIL, _PERSON_ABOVE),
-    FieldSpec("patient_birth_date", "date", _BIRTH), _INSURED,
+    FieldSpec("patient_birth_date", "date", _BIRTH), _INSURED, _RELATION,
     FieldSpec("practitioner_name", "name", _PRACTITIONER, ("Dr",), _PRACTITIONER_ABOVE, ("rpps", "adeli")),
 )
 _DENTAL = (
@@ -137,6 +141,7 @@ _DENTAL = (
     FieldSpec("amo_share", "amount", _AMO), FieldSpec("patient_share", "amount", _PATIENT_SHARE),
     FieldSpec("siret", "siret", _SIRET), FieldSpec("rpps", "rpps", _RPPS), FieldSpec("adeli", "adeli", _ADELI),
     FieldSpec("nir", "nir", _NIR), FieldSpec("patient_name", "name", _PATIENT, _CIVIL, _PERSON_ABOVE), _INSURED,
+    _RELATION,
     FieldSpec("practitioner_name", "name", _PRACTITIONER, ("Dr",), _PRACTITIONER_ABOVE, ("rpps", "adeli")),
 )
 _OPTICAL = (
@@ -149,7 +154,7 @@ _OPTICAL = (
     FieldSpec("amc_share", "amount", _AMC), FieldSpec("patient_share", "amount", _PATIENT_SHARE),
     FieldSpec("siret", "siret", _SIRET), FieldSpec("rpps", "rpps", _RPPS), FieldSpec("adeli", "adeli", _ADELI),
     FieldSpec("nir", "nir", _NIR), FieldSpec("patient_name", "name", _PATIENT + ("Client",), _CIVIL, _PERSON_ABOVE),
-    _INSURED,
+    _INSURED, _RELATION,
     FieldSpec("practitioner_name", "name", _PRACTITIONER + ("Opticien", "Opticien diplômé", "Opticien-lunetier",
                                                             "Votre opticien", "Opticien(ne)", "Opticienne",
                                                             "Nom de l'opticien", "Opticien responsable",
@@ -283,6 +288,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
     "optical_quote": TableSpec({"act_code": _CODE_HEADERS, "act_amount": ("Montant HT", "Montant", "Total")}),
     "social_security_statement": TableSpec({"act_code": _CODE_HEADERS,
                                             "act_amount": ("AMO", "Remboursé", "Montant remboursé", "Remb. AMO"),
+                                            "act_amc": ("AMC", "Remb. AMC", "Part AMC", "Remboursé AMC"),
                                             "act_date": ("Date des soins", "Date", "Soins du", "Date de l'acte")},
                                            amount_fallback="rate"),
 }

@@ -284,3 +284,17 @@ def _single_name(text: str) -> bool:
         return False  # a surname in capitals and a first name or initial: "IDENTIFICATION DU" is a heading
     particles = ("de", "du", "des", "le", "la", "d'")  # inside a name, never its first word ("du Dr ...")
     return body[0][0].isupper() and all(t[0].isupper() or t in particles for t in body)
+
+
+# A beneficiary's printed relation to the insured, by the folded first letters of its word, as commonly printed.
+RELATIONS = {"assure": "Assuré(e)", "conjoint": "Conjoint(e)", "enfant": "Enfant", "ayant droit": "Ayant droit"}
+
+
+def parse_relation(text: str) -> Optional[str]:
+    """A printed relation to the insured ("Conjoint(e)", "Enfant", "Assuré(e)") in its usual printed form; None
+    for any other text."""
+    folded = re.sub(r"[^a-z ]", "", fold(text)).strip()
+    for stem, printed in RELATIONS.items():
+        if folded in (stem, stem + "e") or re.fullmatch(stem + r"\s?e?", folded):
+            return printed
+    return None

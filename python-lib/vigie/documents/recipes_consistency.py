@@ -9,7 +9,7 @@ import pandas as pd
 
 from vigie.core.errors import VigieError
 from vigie.core.results import Box
-from vigie.documents.consistency import FAILED, NOT_RUN, check_page, failures
+from vigie.documents.consistency import FAILED, NOT_RUN, UNREAD, check_page, failures
 from vigie.documents.tariffs import Tariff, load_tariffs
 from vigie.runtime.context import RecipeContext
 
@@ -36,10 +36,13 @@ def parse_box(raw) -> Optional[Box]:
 def page_fields(rows: pd.DataFrame, min_confidence: float = 0.0) -> dict[str, tuple]:
     """One page's readable fields as name -> (value, box, OCR confidence or None); of a field read twice, the most
     confident wins. A field read with a confidence under `min_confidence` counts as not read: its checks do not run
-    rather than fail; one whose OCR confidence is low is not blamed for a wrong identifier key."""
-    readable = rows[rows["value"].notna() & (rows["value"].astype(str).str.strip() != "")]
-    if "status" in readable:
-        readable = readable[readable["status"].fillna("ok").astype(str) != "error"]
+    rather than fail; one whose OCR confidence is low is not blamed for a wrong identifier key. A field seen but
+    not read (status "unread": its label is printed) is kept with an empty value, so its checks do not run."""
+    statuses = rows["status"].fillna("ok").astype(str) if "status" in rows else pd.Series("ok", index=rows.index)
+    seen = {str(row.field): ("", parse_box(getattr(row, "box", None)), None)
+            for row in rows[statuses == UNREAD].itertuples(index=False)}
+    readable = rows[rows["value"].notna() & (rows["value"].astype(str).str.strip() != "")
+                    & ~statuses.isin(["error", UNREAD])]
     if "confidence" in readable:
         confidence = pd.to_numeric(readable["confidence"], errors="coerce")
         readable = readable[confidence.isna() | (confidence >= min_confidence)] if min_confidence > 0 else readable
@@ -48,7 +51,7 @@ def page_fields(rows: pd.DataFrame, min_confidence: float = 0.0) -> dict[str, tu
     for row in readable.itertuples(index=False):
         fields[str(row.field)] = (str(row.value), parse_box(getattr(row, "box", None)),
                                   _ocr_confidence(getattr(row, "ocr_confidence", None)))
-    return fields
+    return {**seen, **fields} if fields else {}
 
 
 def _ocr_confidence(raw) -> Optional[float]:

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 
 from vigie.core.errors import VigieError
-from vigie.documents.extraction import ExtractedField, extract
+from vigie.core.results import Box
+from vigie.documents.extraction import ExtractedField, read_page
 from vigie.documents.field_specs import field_specs
 from vigie.documents.ocr_store import read_ocr
 from vigie.runtime.context import Folder, RecipeContext
@@ -29,6 +30,12 @@ def field_row(page: dict, found: ExtractedField) -> dict:
             "ocr_confidence": float(found.ocr_confidence), "status": "ok", "error": ""}
 
 
+def unread_row(page: dict, name: str, label_box: Box) -> dict:
+    """A row saying a field's label is printed at `label_box` but its value was not read (status "unread")."""
+    return {**page, "field": name, "value": "", "text": "", "box": json.dumps([int(v) for v in label_box]),
+            "confidence": None, "ocr_confidence": None, "status": "unread", "error": ""}
+
+
 def status_row(page: dict, status: str, error: str) -> dict:
     """The single row of a page that yields no field: an error, or a type without keyed fields."""
     return {**page, "field": "", "value": "", "text": "", "box": "", "confidence": None, "ocr_confidence": None,
@@ -43,13 +50,13 @@ def page_rows(folder: Folder, typed: pd.Series, min_confidence: float) -> list[d
     if not field_specs(page["doc_type"]):
         return [status_row(page, "empty", f"no keyed field is defined for document type {page['doc_type']!r}")]
     try:
-        found = extract(read_ocr(folder, page["document_id"], page["page"]), page["doc_type"])
+        reading = read_page(read_ocr(folder, page["document_id"], page["page"]), page["doc_type"])
     except Exception as error:  # one bad page must not stop the batch
         return [status_row(page, "error", f"{type(error).__name__}: {error}")]
-    kept = [f for f in found if f.confidence >= min_confidence]
+    kept = [f for f in reading.fields if f.confidence >= min_confidence]
     if not kept:
         return [status_row(page, "empty", "no keyed field was found on this page")]
-    return [field_row(page, f) for f in kept]
+    return [field_row(page, f) for f in kept] + [unread_row(page, n, b) for n, b in reading.unread.items()]
 
 
 def extract_fields_recipe(ctx: RecipeContext) -> None:

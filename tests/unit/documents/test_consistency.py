@@ -172,3 +172,37 @@ def test_the_recipe_reads_the_ocr_confidence_of_each_field():
     unreadable = check_rows(rows, load_tariffs())
     assert unreadable["n_failures"] == 0 and "invalid_iban_key" in unreadable["not_run"]
     assert check_rows(rows.assign(ocr_confidence=0.9), load_tariffs())["n_failures"] == 1
+
+
+def test_an_optional_term_seen_but_not_read_stops_its_sum_instead_of_counting_zero():
+    statement = {"act_code_1": "CS", "act_amount_1": "22.05", "act_amc_1": "9.45", "act_code_2": "G",
+                 "act_amount_2": "18.90", "act_amc_2": "8.10", "amount_paid": "58.50"}
+    assert not _failed(statement, "social_security_statement")
+    without_amc = {k: v for k, v in statement.items() if not k.startswith("act_amc")}
+    assert [r.kind for r in _failed(without_amc, "social_security_statement")] == ["wrong_total"]  # a plain statement
+    seen = {**_boxed(without_amc), "act_amc_1": ("", (5, 5, 9, 9))}  # its column printed, its values not read
+    results = check_page(seen, "social_security_statement")
+    assert not [r for r in results if r.status == FAILED]
+    assert any(r.check.startswith("total:amount_paid") and r.status == NOT_RUN for r in results)
+    tax = {"income_declarant_1": "30000", "deduction_total": "3000", "taxable_income": "47000"}
+    assert _failed(tax, "tax_notice")
+    assert not _failed({**tax, "income_declarant_2": ""}, "tax_notice")  # the second declarant printed, not read
+
+
+def test_the_nir_is_not_compared_with_the_patient_when_an_insured_is_shown_but_not_read():
+    quote = {"patient_name": "Mme Jeanne DUPONT", "patient_birth_date": "1987-02-01", "nir": "185057800608491",
+             "invoice_date": "2024-05-10"}
+    assert _failed(quote, "invoice")
+    assert not _failed({**quote, "insured_name": ""}, "invoice")
+
+
+def test_the_recipe_keeps_fields_seen_but_not_read_so_their_checks_do_not_run():
+    rows = pd.DataFrame([
+        {"field": "act_code_1", "value": "CS", "status": "ok"},
+        {"field": "act_amount_1", "value": "22.05", "status": "ok"},
+        {"field": "amount_paid", "value": "31.50", "status": "ok"},
+        {"field": "act_amc_1", "value": "", "status": "unread"}]).assign(
+        document_id="images/x", page=1, doc_type="social_security_statement", box="[1, 2, 3, 4]", confidence=0.9,
+        error="")
+    assert check_rows(rows, load_tariffs())["n_failures"] == 0
+    assert check_rows(rows[rows["status"] == "ok"], load_tariffs())["n_failures"] == 1

@@ -4,7 +4,7 @@ act lines read as a table, and the recipe's one-row-per-field contract with a st
 import json
 
 import pandas as pd
-from vigie.documents.extraction import confidence_model, extract
+from vigie.documents.extraction import confidence_model, extract, read_page
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.documents.ocr_store import write_ocr
 from vigie.documents.recipes_extraction import page_rows
@@ -172,3 +172,36 @@ def test_a_total_ht_whose_label_ocr_lost_is_the_amount_below_the_acts_equal_to_t
 def test_a_number_of_tax_parts_gets_back_the_comma_ocr_read_as_a_one():
     assert values(make_page([[(100, "Nombre de parts"), (600, "215")]]), "tax_notice")["nb_parts"] == "2,5"
     assert values(make_page([[(100, "Nombre de parts"), (600, "3")]]), "tax_notice")["nb_parts"] == "3"
+
+
+def test_the_complementary_share_column_is_read_and_a_printed_label_without_value_is_reported_unread():
+    page = make_page([
+        [(100, "Code"), (300, "Nature"), (900, "Base"), (1100, "Taux"), (1250, "Remb. AMO"), (1450, "Remb. AMC")],
+        [(100, "CS"), (300, "Consultation"), (900, "31,50 €"), (1110, "70 %"), (1260, "22,05 €"), (1460, "9,45 €")],
+        [(100, "G"), (300, "Consultation"), (900, "27,00 €"), (1110, "70 %"), (1260, "18,90 €"), (1460, "8,10 €")],
+        [(100, "Montant total versé"), (1450, "58,50 €")],
+        [(100, "Total remboursé par votre complémentaire")],
+    ])
+    reading = read_page(page, "social_security_statement")
+    found = {f.name: f.value for f in reading.fields}
+    assert (found["act_amount_1"], found["act_amc_1"], found["act_amc_2"]) == ("22.05", "9.45", "8.10")
+    assert "amc_share" not in found and "amc_share" in reading.unread
+    assert "act_amc_1" not in reading.unread and len(reading.unread["amc_share"]) == 4
+
+
+def test_an_act_row_whose_code_ocr_lost_is_reported_unread():
+    page = make_page([
+        [(100, "Code"), (300, "Nature"), (900, "Base"), (1100, "Taux"), (1250, "Remb. AMO")],
+        [(100, "CS"), (300, "Consultation"), (900, "31,50 €"), (1110, "70 %"), (1260, "22,05 €")],
+        [(300, "Consultation"), (900, "27,00 €"), (1110, "70 %"), (1260, "18,90 €")],
+        [(100, "Montant total versé"), (1260, "40,95 €")],
+    ])
+    reading = read_page(page, "social_security_statement")
+    assert "act_amount_2" not in {f.name for f in reading.fields}
+    assert {"act_code_2", "act_amount_2"} <= set(reading.unread) and "act_amount_3" not in reading.unread
+
+
+def test_the_printed_relation_to_the_insured_is_read():
+    page = make_page([[(100, "Patient : M. Jean DUPONT")], [(100, "Assuré(e) : Mme Marie DUPONT")],
+                      [(100, "Qualité : Conjoint(e)")]])
+    assert values(page, "invoice")["beneficiary_relation"] == "Conjoint(e)"
