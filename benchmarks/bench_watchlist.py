@@ -49,7 +49,7 @@ from vigie.documents.near_duplicates import (  # noqa: E402
     page_signature,
     visual_agreement,
 )
-from vigie.documents.ocr import OcrPage, recognise  # noqa: E402
+from vigie.documents.ocr import OcrPage, read_page  # noqa: E402
 from vigie.documents.ocr_confusions import identifier_key, name_key  # noqa: E402
 from vigie.documents.recipes_watchlist import upright  # noqa: E402
 from vigie.documents.watchlist import DEFAULT_NAME_THRESHOLD, Watchlist, WatchlistEntry  # noqa: E402
@@ -121,7 +121,7 @@ def load_corpus(corpus: Path, ocr_dir: Path) -> tuple[pd.DataFrame, dict[str, di
     for row in labels.itertuples():
         stored = ocr_dir / f"{row.id}.json"
         if not stored.exists():
-            stored.write_text(json.dumps(recognise(decode((corpus / row.image).read_bytes())).to_json()))
+            stored.write_text(json.dumps(read_page(decode((corpus / row.image).read_bytes())).to_json()))
         pages[row.id] = OcrPage.from_json(json.loads(stored.read_text()))
     return labels, annotations, pages
 
@@ -152,12 +152,10 @@ def identifier_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, r
     missed: list[str] = []
     false_names: list[str] = []
     scores: list[float] = []
-    images = dict(zip(labels["id"], labels["image"]))
     seconds = 0.0
     for doc in labels["id"]:
-        image = upright(decode((corpus / images[doc]).read_bytes()), pages[doc])
         started = time.perf_counter()
-        hits = watchlist.scan(pages[doc], image)
+        hits = watchlist.scan(pages[doc])
         seconds += time.perf_counter() - started
         hit_ids = {identifier_key(h.entry.value) for h in hits if h.entry.kind != "name"}
         hit_names = {name_key(h.entry.value) for h in hits if h.entry.kind == "name"}
@@ -208,14 +206,12 @@ def random_watchlist_benchmark(labels: pd.DataFrame, annotations: dict, pages: d
     started = time.perf_counter()
     watchlist = Watchlist(entries)
     build_seconds = time.perf_counter() - started
-    images = dict(zip(labels["id"], labels["image"]))
     false_hits: list[str] = []
     collisions: list[str] = []
     seconds = 0.0
     for doc in labels["id"]:
-        image = upright(decode((corpus / images[doc]).read_bytes()), pages[doc])
         started = time.perf_counter()
-        hits = watchlist.scan(pages[doc], image)
+        hits = watchlist.scan(pages[doc])
         seconds += time.perf_counter() - started
         printed = {identifier_key(f["value"]) for f in annotations[doc]["fields"]
                    if any(ch.isdigit() for ch in str(f["value"]))}
@@ -232,7 +228,7 @@ def random_watchlist_benchmark(labels: pd.DataFrame, annotations: dict, pages: d
 
 def signatures(labels: pd.DataFrame, corpus: Path, pages: dict) -> dict[str, PageSignature]:
     """The signature of every corpus page."""
-    return {row.id: page_signature(decode((corpus / row.image).read_bytes()), pages[row.id])
+    return {row.id: page_signature(upright(decode((corpus / row.image).read_bytes()), pages[row.id]), pages[row.id])
             for row in labels.itertuples()}
 
 
@@ -257,9 +253,9 @@ def make_copies(labels: pd.DataFrame, corpus: Path, known: list[str], rng: np.ra
         if stored.exists():
             ocr = OcrPage.from_json(json.loads(stored.read_text()))
         else:
-            ocr = recognise(image)
+            ocr = read_page(image)
             stored.write_text(json.dumps(ocr.to_json()))
-        copies.append({"source": doc, "transform": kind, "signature": page_signature(image, ocr)})
+        copies.append({"source": doc, "transform": kind, "signature": page_signature(upright(image, ocr), ocr)})
     return copies
 
 

@@ -2,8 +2,9 @@
 
 `OcrPage` is the shape every later step reads (typing, field extraction, consistency checks, watchlist): words in
 reading order, each with its pixel box, a confidence in [0, 1] and the index of the text line it belongs to.
-`read_page` turns a page upright and straightens it before reading; word boxes are on the upright page (the stored
-page turned by `rotation`), not on the straightened copy, so with no quarter turn they lie on the original pixels.
+`read_page` turns a page upright and straightens it before reading, then reads doubtful words a second time
+(`second_reading`); word boxes are on the upright page (the stored page turned by `rotation`), not on the
+straightened copy, so with no quarter turn they lie on the original pixels.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from vigie.documents.orientation import (
 )
 
 DEFAULT_LANGUAGES = "fra+eng"
-READER_VERSION = "1"  # orientation, skew and reading steps of read_page; a change invalidates cached pages
+READER_VERSION = "2"  # steps of read_page (turn, skew, reading, second reading); a change invalidates cached pages
 MIN_TEXT_CONFIDENCE = 0.5  # a word below this confidence is not evidence that a page has text
 CONFIDENT_WORD = 0.6  # a word read at least this confidently counts towards a page reading well
 WELL_READ_SHARE = 0.7  # share of confident words above which a turn of the page is taken as upright
@@ -216,17 +217,25 @@ def _reading_score(page: OcrPage) -> float:
                if w.confidence >= MIN_TEXT_CONFIDENCE and sum(c.isalnum() for c in w.text) >= 2 and _reads_across(w))
 
 
-def _read_upright(upright: np.ndarray, languages: str, rotation: int) -> OcrPage:
-    """Straighten an upright page, read it, and put the word boxes back on the upright (unstraightened) page."""
+def _read_straightened(upright: np.ndarray, languages: str, rotation: int) -> tuple[OcrPage, np.ndarray,
+                                                                                    Optional[np.ndarray]]:
+    """Straighten an upright page and read it: the reading (boxes on the straightened page), the pixels it was read
+    from, and the straightening matrix (None when the skew was too small to correct)."""
     skew = estimate_skew(upright)
     if abs(skew) < SKEW_MIN_CORRECTION_DEG:
-        return recognise(upright, languages, rotation, skew)
+        return recognise(upright, languages, rotation, skew), upright, None
     straight, matrix = deskew(upright, skew)
-    read = recognise(straight, languages, rotation, skew)
-    height, width = upright.shape[:2]
+    return recognise(straight, languages, rotation, skew), straight, matrix
+
+
+def _on_upright(read: OcrPage, matrix: Optional[np.ndarray], size: tuple[int, int]) -> OcrPage:
+    """A reading of the straightened page with its word boxes put back on the upright (unstraightened) page."""
+    if matrix is None:
+        return read
+    width, height = size
     words = [OcrWord(w.text, box_to_page(w.box, matrix, (width, height)), w.confidence, w.line, w.block)
              for w in read.words]
-    return OcrPage(width, height, words, languages, rotation, skew)
+    return OcrPage(width, height, words, read.languages, read.rotation, read.skew_deg)
 
 
 def reads_well(page: OcrPage) -> bool:
@@ -256,17 +265,22 @@ def rotations_to_try(image: np.ndarray) -> Iterator[int]:
 
 def read_page(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> OcrPage:
     """Turn a page upright, straighten its skew and read it; each turn is tried, most likely first, until one reads
-    well (else the one that read best is kept). The page records the rotation and skew found."""
+    well (else the one that read best is kept); then its doubtful words are read a second time. The page records
+    the rotation and skew found."""
+    from vigie.documents.second_reading import second_reading  # it builds on OcrPage: imported here, not above
+
     if is_blank(image):
         return recognise(image, languages)  # whatever specks are there, as stored: no turn would read better
-    best: Optional[OcrPage] = None
+    best: Optional[tuple[OcrPage, np.ndarray, Optional[np.ndarray], tuple[int, int]]] = None
     for rotation in rotations_to_try(image):
-        reading = _read_upright(turn_upright(image, rotation), languages, rotation)
-        if best is None or _reading_score(reading) > _reading_score(best):
-            best = reading  # ties (a blank page) keep the first: as stored
+        upright = turn_upright(image, rotation)
+        reading, straight, matrix = _read_straightened(upright, languages, rotation)
+        if best is None or _reading_score(reading) > _reading_score(best[0]):
+            best = (reading, straight, matrix, (upright.shape[1], upright.shape[0]))  # ties keep the first: as stored
         if reads_well(reading):
             break
-    return best
+    reading, straight, matrix, size = best
+    return _on_upright(second_reading(straight, reading), matrix, size)
 
 
 # common function words per language; words shared between languages count for each, so only the others decide

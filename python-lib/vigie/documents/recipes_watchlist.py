@@ -21,7 +21,7 @@ from vigie.core.page_files import document_id, page_files
 from vigie.core.pages import Page, PageError, load_pages
 from vigie.core.results import Evidence
 from vigie.documents.near_duplicates import NearDuplicateIndex, NearDuplicateMatch, page_signature
-from vigie.documents.ocr import OcrPage, recognise
+from vigie.documents.ocr import OcrPage, read_page
 from vigie.documents.ocr_store import read_ocr
 from vigie.documents.watchlist import Watchlist, entries_from_frame, scan_page
 from vigie.runtime.context import Folder, RecipeContext
@@ -61,8 +61,8 @@ def known_index(folder: Folder, languages: str, max_hamming: int, min_text_simil
             continue
         try:
             for page in load_pages(folder.read_bytes(path), path):
-                index.add(page_key(document_id(path), page.page_number),
-                          page_signature(page.image, recognise(page.image, languages)))
+                ocr = read_page(page.image, languages)
+                index.add(page_key(document_id(path), page.page_number), page_signature(upright(page.image, ocr), ocr))
         except Exception as exc:  # one unreadable known document must not stop the scan
             failures.append(str(exc) if path in str(exc) else f"{path}: {type(exc).__name__}: {exc}")
     log.info(f"known documents: {len(index)} pages indexed, {len(failures)} files refused")
@@ -84,15 +84,14 @@ def page_ocr(ocr_folder: Folder, doc: str, page: Page, languages: str) -> OcrPag
     try:
         return read_ocr(ocr_folder, doc, page.page_number)
     except Exception:  # absent or damaged: read the page rather than lose it
-        return recognise(page.image, languages)
+        return read_page(page.image, languages)
 
 
 def scan_page_row(doc: str, page: Page, ocr: OcrPage, watchlist: Watchlist,
                   index: Optional[NearDuplicateIndex]) -> dict:
-    """The hits row of one page: watchlist evidence (doubtful lines read again from the upright page), then
-    near-duplicate evidence."""
+    """The hits row of one page: watchlist evidence, then near-duplicate evidence."""
+    evidence = scan_page(watchlist, ocr)
     image = upright(page.image, ocr)
-    evidence = scan_page(watchlist, ocr, image)
     if index is not None and len(index):
         signature = page_signature(image, ocr)
         evidence += [near_duplicate_evidence(m, page) for m in index.query(signature)]

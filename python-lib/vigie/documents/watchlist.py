@@ -19,28 +19,21 @@ longer minimum. Nor is a one-edit match taken across the punctuation of dates an
 prices is no misread identifier. BICs, which have no key and whose branch codes differ by one letter, are matched
 exactly only.
 
-When the page's pixels are given, what OCR read with little confidence (a number read as letters, or with two
-digits wrong: words below REREAD_CONFIDENCE, or numbers below NUMBER_REREAD_CONFIDENCE) is read a second time
-(`reread_line`): each run of such words cut out twice (at its own height and at the line's), enlarged to
-REREAD_HEIGHT pixels, read as one line of capitals and digits only, put back among the line's other words and
-scanned again with the same matching rules, so a second reading can only add exact or one-edit hits. At most
-MAX_REREAD_RUNS runs per page, least confident first, keep the cost bounded (about 60 ms per page).
+Doubtful words have already been read a second time by the OCR step (`vigie.documents.second_reading`), so the
+stored page is scanned as it is.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Optional
 
-import cv2
 import numpy as np
 import pandas as pd
-from PIL import Image
 from rapidfuzz import fuzz, process
 
 from vigie.core.results import Box, Evidence
-from vigie.documents.ocr import OcrPage, OcrWord, tessdata_dir
+from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.documents.ocr_confusions import (
     fold_confusions,
     identifier_key,
@@ -63,20 +56,6 @@ MIN_TOLERANT_LENGTH = 9
 MIN_SHIFT_TOLERANT_LENGTH = 11  # shorter keys tolerate a changed character only, not a missing or extra one
 IDENTIFIER_SEPARATORS = " .-"  # how identifiers are printed in groups; other punctuation belongs to dates and amounts
 ONE_EDIT_SCORE = 0.9
-# Second reading: runs of doubtful words (read below REREAD_CONFIDENCE, 0-1, or numbers below
-# NUMBER_REREAD_CONFIDENCE) holding REREAD_MIN_CHARS identifier characters, at most MAX_REREAD_RUNS per page, cut
-# with REREAD_MARGIN pixels around and enlarged so that their text is REREAD_HEIGHT pixels high (Tesseract reads
-# 200-dpi digits best near 28 px: on the lines tried, 20 and 48 px misread digits that 28 px read right).
-REREAD_CONFIDENCE = 0.6
-NUMBER_REREAD_CONFIDENCE = 0.9  # a word of REREAD_NUMBER_DIGITS digits or more read below this is doubtful too
-REREAD_NUMBER_DIGITS = 5
-REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
-REREAD_MIN_CHARS = 2
-MAX_REREAD_RUNS = 10
-REREAD_HEIGHT = 28
-REREAD_MARGIN = 6
-REREAD_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_reader = threading.local()
 
 
 @dataclass(frozen=True)
@@ -166,90 +145,6 @@ def line_stream(words: list[OcrWord]) -> IdentifierStream:
                             frozenset(folded))
 
 
-def _line_reader():
-    """One single-line Tesseract engine per thread, restricted to capitals and digits (identifier characters)."""
-    import tesserocr
-
-    if getattr(_reader, "api", None) is None:
-        api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
-        api.SetVariable("tessedit_char_whitelist", REREAD_CHARACTERS)
-        _reader.api = api
-    return _reader.api
-
-
-def _is_doubtful(word: OcrWord) -> bool:
-    return word.confidence < REREAD_CONFIDENCE or (
-        word.confidence < NUMBER_REREAD_CONFIDENCE and sum(ch.isdigit() for ch in word.text) >= REREAD_NUMBER_DIGITS)
-
-
-def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
-    """Runs of consecutive doubtful words of a line (no confident word between, gap under REREAD_MAX_GAP line
-    heights): each is one value to read again, not a span across a form."""
-    text_height = max(1.0, float(np.median([w.box[3] - w.box[1] for w in line])))
-    runs: list[list[OcrWord]] = []
-    previous: Optional[OcrWord] = None
-    for word in line:
-        if not _is_doubtful(word):
-            previous = None
-            continue
-        if previous is not None and word.box[0] - previous.box[2] <= REREAD_MAX_GAP * text_height:
-            runs[-1].append(word)
-        else:
-            runs.append([word])
-        previous = word
-    return runs
-
-
-def lines_to_reread(ocr: OcrPage) -> list[tuple[list[OcrWord], list[OcrWord]]]:
-    """What deserves a second reading, least confident first, as (the line, a run of its doubtful words): runs with
-    REREAD_MIN_CHARS identifier characters or more; MAX_REREAD_RUNS at most."""
-    doubtful = []
-    for line in ocr.lines():
-        for run in doubtful_runs(line):
-            if sum(is_identifier_char(ch) for w in run for ch in w.text) >= REREAD_MIN_CHARS:
-                doubtful.append((min(w.confidence for w in run), line, run))
-    doubtful.sort(key=lambda item: item[0])
-    return [(line, run) for _, line, run in doubtful[:MAX_REREAD_RUNS]]
-
-
-def reread_line(image: np.ndarray, line: list[OcrWord], unsure: list[OcrWord]) -> list[list[OcrWord]]:
-    """The line with its doubtful words read again from the page's pixels (upright, as OCR saw it), once per cut:
-    from the first to the last doubtful word, between their own top and bottom, and between the line's median top
-    and bottom (a speck stretching one box, or a neighbouring line merged into it, spoils one of the two). Each cut
-    is enlarged so that the line's median word height becomes REREAD_HEIGHT and read as capitals and digits only;
-    the new words replace those inside the cut, the words around it stay, so an identifier read half well is whole."""
-    text_height = int(np.median([w.box[3] - w.box[1] for w in line]))
-    box = union_box([w.box for w in unsure])
-    median_top, median_bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
-    readings = []
-    for top, bottom in {(box[1], box[3]), (median_top, median_bottom)}:
-        words = _read_cut(image, (box[0], top, box[2], bottom), text_height, line[0])
-        cut = words[0].box if words else box
-        before = [w for w in line if (w.box[0] + w.box[2]) / 2 < cut[0]]
-        after = [w for w in line if (w.box[0] + w.box[2]) / 2 > cut[2]]
-        readings.append(before + words + after)
-    return readings
-
-
-def _read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord) -> list[OcrWord]:
-    height, width = image.shape[:2]
-    x0, y0 = max(0, box[0] - REREAD_MARGIN), max(0, box[1] - REREAD_MARGIN)
-    x1, y1 = min(width, box[2] + REREAD_MARGIN), min(height, box[3] + REREAD_MARGIN)
-    if x1 <= x0 or y1 <= y0:
-        return []
-    crop = image[y0:y1, x0:x1]
-    crop = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
-    scale = REREAD_HEIGHT / max(1, text_height)
-    if scale > 1:
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    crop = cv2.copyMakeBorder(crop, 10, 10, 10, 10, cv2.BORDER_REPLICATE)
-    api = _line_reader()
-    api.SetImage(Image.fromarray(np.ascontiguousarray(crop)))
-    text = api.GetUTF8Text() or ""
-    api.Clear()
-    return [OcrWord(token, (x0, y0, x1, y1), 1.0, model.line, model.block) for token in text.split()]
-
-
 def union_box(boxes: list[Box]) -> Box:
     """The smallest box holding all the given boxes."""
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
@@ -294,14 +189,11 @@ class Watchlist:
     def __len__(self) -> int:
         return sum(len(v) for v in self.identifiers.values()) + len(self.names)
 
-    def scan(self, ocr: OcrPage, image: Optional[np.ndarray] = None) -> list[WatchlistHit]:
-        """Every watchlisted identifier and name found on the page, each once (its best reading); with the page's
-        upright pixels, doubtful lines are read a second time for identifiers."""
+    def scan(self, ocr: OcrPage) -> list[WatchlistHit]:
+        """Every watchlisted identifier and name found on the page, each once (its best reading); the OCR step has
+        already read doubtful words a second time."""
         hits: dict[tuple[str, str], WatchlistHit] = {}
-        rereads = ([reading for line, unsure in lines_to_reread(ocr) for reading in reread_line(image, line, unsure)]
-                   if image is not None and self.identifiers else [])
         found = [hit for line in ocr.lines() for hit in self._identifier_hits(line) + self._name_hits(line)]
-        found += [hit for line in rereads if line for hit in self._identifier_hits(line)]
         for hit in found:
             key = (hit.entry.kind, hit.entry.value)
             if key not in hits or hit.score > hits[key].score:
@@ -394,7 +286,6 @@ def entries_from_frame(frame: pd.DataFrame) -> tuple[list[WatchlistEntry], list[
     return entries, refused
 
 
-def scan_page(watchlist: Watchlist, ocr: Optional[OcrPage], image: Optional[np.ndarray] = None) -> list[Evidence]:
-    """Evidence items for the watchlist hits of one page (none without OCR); `image`, the upright page, allows the
-    second reading of doubtful lines."""
-    return [hit.to_evidence() for hit in watchlist.scan(ocr, image)] if ocr is not None else []
+def scan_page(watchlist: Watchlist, ocr: Optional[OcrPage]) -> list[Evidence]:
+    """Evidence items for the watchlist hits of one page (none without OCR)."""
+    return [hit.to_evidence() for hit in watchlist.scan(ocr)] if ocr is not None else []

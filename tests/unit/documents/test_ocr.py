@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -12,6 +13,7 @@ from vigie.documents.ocr import OcrPage, OcrWord, guess_language, read_page, rea
 from vigie.documents.ocr_store import read_ocr
 from vigie.documents.orientation import deskew
 from vigie.documents.recipes_ocr import PAGES_COLUMNS
+from vigie.documents.second_reading import second_reading
 from vigie.runtime.local import LocalProject
 from vigie.runtime.runner import run_recipe
 
@@ -113,6 +115,30 @@ def test_a_page_reads_well_when_most_words_are_confident_and_run_across():
     assert not reads_well(_words("uoq sǝp ǝɹnʇɔɐɟ 4202 sɹɐɯ", 0.45))  # what an upside-down page gives
     assert not reads_well(_words("a b 1", 0.95))  # too little text to judge
     assert not reads_well(_words("Facture du 12 mars 2024 pour soins", 0.9, down_the_page=True))
+
+
+def _printed_number_page(first_reading: str, confidence: float) -> tuple[np.ndarray, OcrPage]:
+    """A page printing 'FINESS 331163139', with what a first reading made of the number."""
+    image = np.full((200, 900, 3), 255, np.uint8)
+    cv2.putText(image, "FINESS", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    cv2.putText(image, "331163139", (300, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    words = [OcrWord("FINESS", (40, 88, 165, 112), 0.95, 0), OcrWord(first_reading, (298, 88, 470, 112), confidence, 0)]
+    return image, OcrPage(900, 200, words)
+
+
+def test_a_number_read_doubtfully_is_read_again_from_the_pixels_and_stays_in_place():
+    image, page = _printed_number_page("HE", 0.3)
+    reread = second_reading(image, page)
+    assert [w.text for w in reread.words] == ["FINESS", "331163139"]
+    number = reread.words[1]
+    assert number.confidence > 0.3 and number.line == 0
+    assert abs(number.box[0] - 298) <= 8 and abs(number.box[2] - 470) <= 8  # on the page, where it is printed
+    assert reread.words[0] == page.words[0]  # a confident word is left as read
+
+
+def test_a_confident_reading_is_not_read_again():
+    image, page = _printed_number_page("331168139", 0.95)  # wrong, but nothing says so: kept
+    assert second_reading(image, page).words == page.words
 
 
 @pytest.mark.parametrize("text, language", [

@@ -150,25 +150,6 @@ def test_nine_digit_ids_tolerate_a_slip_in_one_number_but_not_in_groups_dates_am
     assert watchlist.scan(_ocr(["FINESS S91700406"])) != []  # a look-alike alone is still a hit
 
 
-def _printed_number_page() -> tuple[np.ndarray, OcrPage]:
-    """A page printing 'FINESS 331163139' whose first OCR misread the number as low-confidence letters."""
-    image = np.full((200, 900, 3), 255, np.uint8)
-    cv2.putText(image, "FINESS", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
-    cv2.putText(image, "331163139", (300, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
-    words = [OcrWord("FINESS", (40, 88, 165, 112), 0.95, 0), OcrWord("HE", (298, 88, 470, 112), 0.3, 0)]
-    return image, OcrPage(900, 200, words)
-
-
-def test_a_number_ocr_misread_is_found_by_reading_its_line_again_from_the_pixels():
-    image, page = _printed_number_page()
-    watchlist = Watchlist([WatchlistEntry("finess", "331163139", "closed clinic")])
-    assert watchlist.scan(page) == []  # the first reading alone misses it
-    hits = watchlist.scan(page, image)
-    assert _kinds(hits) == [("finess", "331163139")] and hits[0].score == 1.0
-    assert hits[0].box[0] <= 298 and hits[0].box[2] >= 470  # where the number is printed
-    assert Watchlist([WatchlistEntry("finess", "452287105")]).scan(page, image) == []  # another number: no hit
-
-
 def test_a_date_printed_without_separators_is_not_a_slip_of_an_identifier():
     watchlist = Watchlist([WatchlistEntry("finess", "311202022")])
     assert watchlist.scan(_ocr(["Valable jusqu'au 31122022"])) == []  # one added digit away, but a date

@@ -1,0 +1,165 @@
+"""Second reading of doubtful words: runs of words Tesseract read with little confidence (or long numbers read
+below NUMBER_REREAD_CONFIDENCE) are cut from the page, enlarged so their text is REREAD_HEIGHT pixels high and read
+again as one line; a run's words are replaced by the second reading when it is more confident.
+
+Act codes in shaded table cells, identifiers and small print are what the first, whole-page reading gets wrong;
+read alone at a size Tesseract reads best, many come out right. The second reading uses the page's languages and
+no character whitelist: on the dev corpus, restricting codes and numbers to capitals and digits fixed fewer fields
+than it broke (extraction exact-match +1.3 points on train instead of +2.6). At most MAX_REREAD_RUNS runs per page,
+least confident first, keep the cost bounded (about 0.06 s per page).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from vigie.core.results import Box
+from vigie.documents.ocr import OcrPage, OcrWord, tessdata_dir
+
+# Tesseract reads 200-dpi digits best near 28 px: on the lines tried, 20 and 48 px misread digits that 28 px read.
+REREAD_CONFIDENCE = 0.6
+NUMBER_REREAD_CONFIDENCE = 0.9  # a word of REREAD_NUMBER_DIGITS digits or more read below this is doubtful too
+REREAD_NUMBER_DIGITS = 5
+REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
+REREAD_MIN_CHARS = 2  # letters or digits a run must hold to be worth reading again
+MAX_REREAD_RUNS = 10
+REREAD_HEIGHT = 28
+REREAD_MARGIN = 6
+REREAD_BORDER = 10
+_readers = threading.local()
+
+
+def _line_reader(languages: str):
+    """One single-line Tesseract engine per thread and language set, created once."""
+    import tesserocr
+
+    engines = getattr(_readers, "engines", None)
+    if engines is None:
+        engines = _readers.engines = {}
+    if languages not in engines:
+        engines[languages] = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=languages,
+                                                     psm=tesserocr.PSM.SINGLE_LINE)
+    return engines[languages]
+
+
+def is_doubtful(word: OcrWord) -> bool:
+    """A word read below REREAD_CONFIDENCE, or a long number read below NUMBER_REREAD_CONFIDENCE."""
+    return word.confidence < REREAD_CONFIDENCE or (
+        word.confidence < NUMBER_REREAD_CONFIDENCE and sum(ch.isdigit() for ch in word.text) >= REREAD_NUMBER_DIGITS)
+
+
+def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
+    """Runs of consecutive doubtful words of a line (no confident word or table rule between, gap under
+    REREAD_MAX_GAP line heights): each is one value to read again, not a span across a form or a table's cells."""
+    text_height = max(1.0, float(np.median([w.box[3] - w.box[1] for w in line])))
+    runs: list[list[OcrWord]] = []
+    previous: Optional[OcrWord] = None
+    for word in line:
+        if not is_doubtful(word) or not any(ch.isalnum() for ch in word.text):  # a cell border ("|") ends a run too
+            previous = None
+            continue
+        if previous is not None and word.box[0] - previous.box[2] <= REREAD_MAX_GAP * text_height:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        previous = word
+    return runs
+
+
+def runs_to_reread(page: OcrPage) -> list[tuple[list[OcrWord], list[OcrWord]]]:
+    """(line, run of its doubtful words) pairs worth a second reading, least confident first: runs holding
+    REREAD_MIN_CHARS letters or digits or more, MAX_REREAD_RUNS at most."""
+    doubtful = []
+    for line in page.lines():
+        for run in doubtful_runs(line):
+            if sum(ch.isalnum() for w in run for ch in w.text) >= REREAD_MIN_CHARS:
+                doubtful.append((min(w.confidence for w in run), line, run))
+    doubtful.sort(key=lambda item: item[0])
+    return [(line, run) for _, line, run in doubtful[:MAX_REREAD_RUNS]]
+
+
+def _run_box(run: list[OcrWord]) -> Box:
+    """The smallest box holding the words of a run."""
+    return (min(w.box[0] for w in run), min(w.box[1] for w in run), max(w.box[2] for w in run),
+            max(w.box[3] for w in run))
+
+
+def read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord, reader) -> list[OcrWord]:
+    """The words of one cut of the page, enlarged so text of `text_height` pixels is REREAD_HEIGHT high and read
+    as one line; boxes back on the page, line and block those of `model`."""
+    height, width = image.shape[:2]
+    x0, y0 = max(0, box[0] - REREAD_MARGIN), max(0, box[1] - REREAD_MARGIN)
+    x1, y1 = min(width, box[2] + REREAD_MARGIN), min(height, box[3] + REREAD_MARGIN)
+    if x1 <= x0 or y1 <= y0:
+        return []
+    crop = image[y0:y1, x0:x1]
+    crop = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    scale = max(1.0, REREAD_HEIGHT / max(1, text_height))
+    if scale > 1:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    crop = cv2.copyMakeBorder(crop, *([REREAD_BORDER] * 4), cv2.BORDER_REPLICATE)
+    from tesserocr import RIL, iterate_level
+
+    reader.SetImage(Image.fromarray(np.ascontiguousarray(crop)))
+    reader.Recognize()
+    words = []
+    iterator = reader.GetIterator()
+    for item in (iterate_level(iterator, RIL.WORD) if iterator is not None else []):
+        try:
+            text = (item.GetUTF8Text(RIL.WORD) or "").strip()
+        except RuntimeError:
+            continue
+        bounds = item.BoundingBox(RIL.WORD)
+        if not text or bounds is None:
+            continue
+        bx0, by0, bx1, by1 = ((v - REREAD_BORDER) / scale for v in bounds)
+        page_box = (int(np.clip(x0 + bx0, 0, width)), int(np.clip(y0 + by0, 0, height)),
+                    int(np.clip(x0 + np.ceil(bx1), 0, width)), int(np.clip(y0 + np.ceil(by1), 0, height)))
+        words.append(OcrWord(text, page_box, float(item.Confidence(RIL.WORD)) / 100.0, model.line, model.block))
+    reader.Clear()
+    return words
+
+
+def _mean_confidence(words: list[OcrWord]) -> float:
+    return float(np.mean([w.confidence for w in words])) if words else 0.0
+
+
+def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], languages: str) -> list[OcrWord]:
+    """The run read again, twice (between its own top and bottom, and between the line's median top and bottom:
+    a speck stretching one box, or a neighbouring line merged into it, spoils one of the two), the more confident
+    reading kept; the run itself when neither beats the first reading."""
+    text_height = int(np.median([w.box[3] - w.box[1] for w in line]))
+    box = _run_box(run)
+    median_top, median_bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
+    reader = _line_reader(languages)
+    best = run
+    for top, bottom in sorted({(box[1], box[3]), (median_top, median_bottom)}):
+        words = read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader)
+        if words and _mean_confidence(words) > _mean_confidence(best):
+            best = words
+    return best
+
+
+def second_reading(image: np.ndarray, page: OcrPage) -> OcrPage:
+    """The page with each doubtful run (at most MAX_REREAD_RUNS) replaced by its second reading when that reading
+    is more confident; `image` is the page as it was read (same pixels as the word boxes)."""
+    replaced: dict[int, list[OcrWord]] = {}
+    dropped: set[int] = set()
+    for line, run in runs_to_reread(page):
+        words = reread_run(image, line, run, page.languages)
+        if words is not run:
+            replaced[id(run[0])] = words
+            dropped.update(id(w) for w in run[1:])
+    if not replaced:
+        return page
+    words = []
+    for word in page.words:
+        if id(word) in dropped:
+            continue
+        words.extend(replaced.get(id(word), [word]))
+    return OcrPage(page.width, page.height, words, page.languages, page.rotation, page.skew_deg)
