@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -25,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from vigie.core.results import Evidence
+from vigie.documents.normalise import strip_accents
 from vigie.documents.ocr import OcrPage, OcrWord
 
 CLAIM_TYPES: tuple[str, ...] = ("invoice", "prescription", "dental_quote", "optical_quote",
@@ -91,9 +91,7 @@ _DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 def fold(text: str) -> str:
     """Lower case without accents, every digit as 0: the form the text features and cues are read in."""
-    plain = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return re.sub(r"\d", "0", plain)
+    return re.sub(r"\d", "0", strip_accents(text.lower()))
 
 
 def _token(text: str) -> str:

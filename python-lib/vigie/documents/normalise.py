@@ -53,10 +53,14 @@ _CCAM = re.compile(r"^[A-Z]{4}\d{3}$")
 _NGAP = re.compile(r"^[A-Z]{1,5}\d{0,2}$")
 
 
+def strip_accents(text: str) -> str:
+    """Text without diacritics (é -> e, ç -> c), by Unicode decomposition."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case text without accents and with single spaces, for comparing labels."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", plain.casefold()).strip()
+    return _SPACES.sub(" ", strip_accents(text).casefold()).strip()
 
 
 def clean_token(text: str) -> str:

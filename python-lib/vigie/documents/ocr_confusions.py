@@ -10,7 +10,8 @@ confusions". `name_key` folds accents, case, punctuation and civilities for fuzz
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from vigie.documents.normalise import strip_accents
 
 # Each look-alike folded onto the digit it is mistaken for (upper-case first: the key is built on upper-case text).
 CONFUSABLE_TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "!": "1", "S": "5", "B": "8",
@@ -37,12 +38,6 @@ def identifier_key(value: str) -> str:
     if not key:
         raise ValueError(f"identifier {value!r} has no letter or digit")
     return key
-
-
-def strip_accents(text: str) -> str:
-    """Text without diacritics (é -> e, ç -> c), by Unicode decomposition."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def name_tokens(text: str) -> list[str]:
