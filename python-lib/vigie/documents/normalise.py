@@ -13,11 +13,10 @@ import re
 import unicodedata
 from typing import Callable, Optional
 
-from stdnum import iban as stdnum_iban
 from stdnum import luhn
-from stdnum.fr import nif as stdnum_nif
-from stdnum.fr import nir as stdnum_nir
-from stdnum.fr import siret as stdnum_siret
+
+from vigie.documents import identifier_keys as keys
+from vigie.documents.identifier_keys import KeyCheck
 
 MONTHS_FR = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
              "novembre", "decembre")
@@ -123,37 +122,21 @@ def compact(text: str) -> str:
     return re.sub(r"[\s.\-/\u00a0]", "", clean_text(text)).upper()
 
 
-def _luhn_ok(number: str) -> bool:
-    return number.isdigit() and luhn.is_valid(number)
+def _key_valid(check: Callable[[str], KeyCheck]) -> Callable[[str], bool]:
+    return lambda number: check(number).valid is True
 
 
-def _nir_ok(number: str) -> bool:
-    return len(number) == 15 and number.isdigit() and stdnum_nir.is_valid(number)
+def _adeli_key_valid(number: str) -> bool:
+    """ADELI numbers have no published key rule, but most carry a Luhn key: good enough to choose a repair."""
+    return len(number) == 9 and number.isdigit() and luhn.is_valid(number)
 
 
-def _siret_ok(number: str) -> bool:
-    return len(number) == 14 and number.isdigit() and stdnum_siret.is_valid(number)
-
-
-def _rpps_ok(number: str) -> bool:
-    return len(number) == 11 and _luhn_ok(number)
-
-
-def _nine_digits_ok(number: str) -> bool:
-    return len(number) == 9 and _luhn_ok(number)
-
-
-def _nif_ok(number: str) -> bool:
-    return len(number) == 13 and number.isdigit() and stdnum_nif.is_valid(number)
-
-
-def _iban_ok(number: str) -> bool:
-    return len(number) >= 15 and number[:2].isalpha() and stdnum_iban.is_valid(number)
-
-
-CHECKSUMS: dict[str, Callable[[str], bool]] = {"nir": _nir_ok, "siret": _siret_ok, "rpps": _rpps_ok,
-                                              "adeli": _nine_digits_ok, "finess": _nine_digits_ok, "iban": _iban_ok,
-                                              "nif": _nif_ok}
+# Whether a repaired spelling passes its identifier's key: the checks of identifier_keys, one place for the rules.
+CHECKSUMS: dict[str, Callable[[str], bool]] = {
+    "nir": _key_valid(keys.check_nir), "siret": _key_valid(keys.check_siret), "rpps": _key_valid(keys.check_rpps),
+    "finess": _key_valid(keys.check_finess), "iban": _key_valid(keys.check_iban),
+    "nif": _key_valid(keys.check_tax_number), "adeli": _adeli_key_valid,
+}
 LENGTHS = {"nir": (15,), "siret": (14,), "rpps": (11,), "adeli": (9,), "finess": (9,), "iban": (27,), "nif": (13,)}
 
 
