@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from vigie.core.results import Box
 from vigie.documents import normalise as nz
-from vigie.documents.field_specs import ADDRESS, FieldSpec, TableSpec, field_specs, table_spec
+from vigie.documents.field_specs import ADDRESS, FieldSpec, TableSpec, column_kind, field_specs, table_spec
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
 
@@ -214,6 +214,7 @@ PARSERS: dict[str, Callable[[str], Optional[str]]] = {
     "date": nz.parse_date, "amount": nz.parse_amount, "integer_amount": lambda t: nz.parse_amount(t, True),
     "bic": nz.parse_bic, "name": nz.parse_name, "number": nz.parse_number, "year": nz.parse_year,
     "decimal": _parse_decimal, "code": nz.parse_act_code, "relation": nz.parse_relation,
+    "quantity": nz.parse_quantity, "percent": nz.parse_percent, "vat_rate": nz.parse_vat_rate,
     **{k: _checked(k) for k in CHECKED_KINDS},
 }
 
@@ -563,9 +564,12 @@ def table_fields(lines: list[TextLine], table: TableSpec,
     Without a readable code header, the code column is the largest set of codes aligned one above the other.
     `headers` are the table's column header hits (see `column_hits`). Also returns, name -> box, what is printed
     but not read: the cells of a column whose header is on the header row, and act rows whose code OCR lost."""
-    values = [_restore_cents(v) for v in find_candidates(lines, {"amount", "date"}, set())]
+    kinds = {"amount", "date"} | {column_kind(column) for column in table.columns if column != "act_code"}
+    cells = [_restore_cents(v) for v in find_candidates(lines, kinds, set())]
+    values = [v for v in cells if v.kind in ("amount", "date")]  # what tells an act row
     amounts = [v for v in values if v.kind == "amount"]
-    codes = [c for c in find_candidates(lines, {"code"}, set()) if any(_same_row(a.box, c.box) for a in amounts)]
+    codes = [c for c in find_candidates(lines, {"code"}, set()) if any(_same_row(a.box, c.box) for a in amounts)
+             and (c.start == 0 or nz.in_capitals(c.text))]  # in small letters only where a row starts ("cp" ...)
     code_header = _code_header(headers, codes)
     if code_header is None:
         return {}, {}
@@ -573,49 +577,74 @@ def table_fields(lines: list[TextLine], table: TableSpec,
     codes = [c for c in codes if c.box[1] > code_header[3] - 0.2 * slack and _in_column(c.box, code_header, slack)]
     found: dict[str, ExtractedField] = {}
     unread: dict[str, Box] = {}
-    rows = _rows(codes, code_header, 8.0 * slack)
-    for index, box in enumerate(_codeless_rows(rows, code_header, amounts, lines), start=len(rows) + 1):
-        unread.update({f"act_code_{index}": box, f"act_amount_{index}": box})
-    for index, code in enumerate(rows, start=1):
-        found[f"act_code_{index}"] = _field(f"act_code_{index}", code, None, 0.0, "table")
-        row_values = [v for v in values if _same_row(v.box, code.box)
+    rows = _with_codeless_rows(_code_rows(codes, code_header), code_header, values, lines, 8.0 * slack)
+    for index, (code, row) in enumerate(rows, start=1):
+        if code is None:
+            unread[f"act_code_{index}"] = row
+        else:
+            found[f"act_code_{index}"] = _field(f"act_code_{index}", code, None, 0.0, "table")
+        row_values = [v for v in cells if _same_row(v.box, row)
                       and not v.value.startswith("-")]  # an act is never billed a negative amount ("ADD -1,50")
         for column in sorted(table.columns, key=lambda c: c not in PRIMARY_COLUMNS):
             if column == "act_code":
                 continue
-            kind = "date" if column.endswith("_date") else "amount"
-            cell = _table_cell(lines, table, headers, code_header, code, column, kind, row_values,
+            kind = column_kind(column)
+            cell = _table_cell(lines, table, headers, code_header, row, column, kind, row_values,
                                found.get(f"act_amount_{index}"))
             if cell is not None:
                 found[f"{column}_{index}"] = _field(f"{column}_{index}", cell, None, 1.0, "table")
+            elif code is None and column == "act_amount":
+                unread[f"{column}_{index}"] = row
             elif (header := _column_header(headers.get(column, []), code_header)) is not None:
                 unread[f"{column}_{index}"] = header
     return found, unread
 
 
-# Read by shape even when OCR lost their header; another column (the complementary's share) is read under its
-# header, else as the first amount right of the row's act amount (French statements print AMO, then AMC).
+# Read by shape even when OCR lost their header; another column is read under its header, else, when the table
+# prints it right of the act amount (`TableSpec.after_amount`), as the amount at its rank there.
 PRIMARY_COLUMNS = ("act_amount", "act_date")
 
 
 def _table_cell(lines: list[TextLine], table: TableSpec, headers: dict[str, list[LabelHit]], code_header: Box,
-                code: Candidate, column: str, kind: str, row_values: list[Candidate],
+                row: Box, column: str, kind: str, row_values: list[Candidate],
                 act_amount: Optional[ExtractedField]) -> Optional[Candidate]:
     """The value of one column on one act row (see `table_fields`)."""
     shaped = [v for v in row_values if v.kind == kind]
-    if column not in PRIMARY_COLUMNS:  # the complementary's share: under its header, else right after the AMO's
+    if column not in PRIMARY_COLUMNS:  # under its header, else at its rank right of the act amount
         header = _column_header(headers.get(column, []), code_header)
         if header is None:
-            right = [v for v in shaped if act_amount is not None and v.box[0] > act_amount.box[2]]
-            return min(right, key=lambda v: v.box[0], default=None)
+            if act_amount is None:
+                return None
+            if column in table.after_amount:
+                return _ranked_cell(row_values, act_amount.box, table.after_amount, column, 1)
+            if column in table.before_amount:
+                return _ranked_cell(row_values, act_amount.box, table.before_amount, column, -1)
+            return None
         inside = [v for v in shaped if _in_column(v.box, header, 0.5 * _height(header))]
         return min(inside, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - (header[0] + header[2]) / 2), default=None)
     cell = None
     if kind == "amount" and table.amount_fallback == "rate":  # a reimbursement is base x rate, whatever
         cell = _reimbursed(sorted(shaped, key=lambda v: v.box[0]),
-                           _row_words(lines, code))  # header OCR read over the amount columns
+                           _row_words(lines, row))  # header OCR read over the amount columns
     cell = cell or _cell(shaped, headers.get(column, []), code_header)
-    return cell or _fallback_cell(kind, row_values, _row_words(lines, code), table.amount_fallback)
+    return cell or _fallback_cell(kind, row_values, _row_words(lines, row), table.amount_fallback)
+
+
+def _ranked_cell(row_values: list[Candidate], start: Box, chain: tuple[str, ...], column: str,
+                 step: int) -> Optional[Candidate]:
+    """A column's value found by its place: walking from the act amount (`start`) right (`step` 1) or left (-1)
+    through the columns printed in `chain` order, each the nearest value of its kind beyond the previous."""
+    edge = start[2] if step > 0 else start[0]
+    for name in chain:
+        kind = column_kind(name)
+        beyond = [v for v in row_values if v.kind == kind and step * ((v.box[0] if step > 0 else v.box[2]) - edge) > 0]
+        cell = min(beyond, key=lambda v: abs((v.box[0] if step > 0 else v.box[2]) - edge), default=None)
+        if cell is None:
+            return None
+        if name == column:
+            return cell
+        edge = cell.box[2] if step > 0 else cell.box[0]
+    return None
 
 
 def _header_row(headers: dict[str, list[LabelHit]]) -> Optional[Box]:
@@ -656,40 +685,97 @@ def _heads(header: Box, box: Box) -> bool:
 _NOT_ACT_ROW = ("total", "sous-total", "tva", "remise", "net", "montant")  # first words of the rows under a table
 
 
-def _codeless_rows(rows: list[Candidate], header: Box, amounts: list[Candidate], lines: list[TextLine]) -> list[Box]:
-    """Act rows printed right after the last row read whose code OCR lost: each a row of two amounts or more, not
-    a total or VAT row, one row pitch below the previous (the header's distance to the first row when one row
-    was read); their boxes."""
-    if not rows:
+def _with_codeless_rows(code_rows: list[Candidate], header: Box, values: list[Candidate], lines: list[TextLine],
+                        max_gap: float) -> list[tuple[Optional[Candidate], Box]]:
+    """The table's act rows top to bottom, each with its code or None when OCR lost the code: the rows of codes
+    and the rows between them that look like act rows, down to a vertical gap of `max_gap` that ends the table,
+    then those printed right before the first row or after the last."""
+    if not code_rows:
         return []
-    tops = [header[1], *(r.box[1] for r in rows)] if len(rows) == 1 else [r.box[1] for r in rows]
+    rows: list[tuple[Optional[Candidate], Box]] = [(code, code.box) for code in code_rows]
+    rows += [(None, box) for box in _rows_between(code_rows, header, values, lines)]
+    rows = _until_gap(sorted(rows, key=lambda row: row[1][1]), max_gap)
+    boxes = [box for _, box in rows]
+    return ([(None, box) for box in _rows_beyond(boxes, header, values, lines, -1)] + rows
+            + [(None, box) for box in _rows_beyond(boxes, header, values, lines, 1)])
+
+
+def _act_row(band: list[Candidate], lines: list[TextLine]) -> bool:
+    """Whether values printed on one row make an act row: two amounts, or a date and an amount, and a first word
+    that is not a total's or VAT's."""
+    amounts = sum(v.kind == "amount" for v in band)
+    dated = any(v.kind == "date" for v in band)
+    words = [w.text.lower() for line in lines for w in line.words if _same_row(w.box, band[0].box)]
+    return (amounts >= 2 or (dated and amounts >= 1)) and not any(w.startswith(_NOT_ACT_ROW) for w in words)
+
+
+OWN_ROW_HEIGHTS = 2.5  # a value this many text heights or less from a code is in that code's (tall) row
+
+
+def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidate],
+                  lines: list[TextLine]) -> list[Box]:
+    """Act rows between the header and the last code row that hold no code read (OCR lost a short one such as
+    "C", or split a long one), so that the rows after them keep their numbers: rows of act values, or with one
+    amount in a column where the code rows print theirs; their boxes."""
+    top, bottom = header[3], code_rows[-1].box[3]
+    centres = [(c.box[1] + c.box[3]) / 2 for c in code_rows]
+    apart = OWN_ROW_HEIGHTS * median(_height(c.box) for c in code_rows)  # closer: a code row's cell printed lower
+    loose = sorted((v for v in values if top < (v.box[1] + v.box[3]) / 2 < bottom
+                    and not any(_same_row(v.box, code.box) for code in code_rows)
+                    and all(abs((v.box[1] + v.box[3]) / 2 - c) >= apart for c in centres)), key=lambda v: v.box[1])
+    bands: list[list[Candidate]] = []
+    for value in loose:
+        if bands and _same_row(value.box, union([v.box for v in bands[-1]])):
+            bands[-1].append(value)
+        else:
+            bands.append([value])
+    coded = [v.box for v in values if v.kind == "amount" and any(_same_row(v.box, code.box) for code in code_rows)]
+    in_amount_column = (lambda band: any(v.kind == "amount" and any(_in_column(v.box, box, 0) for box in coded)
+                                         for v in band))
+    return [union([v.box for v in band]) for band in bands
+            if _act_row(band, lines) or (in_amount_column(band) and _act_row(band * 2, lines))]
+
+
+def _rows_beyond(rows: list[Box], header: Box, values: list[Candidate], lines: list[TextLine],
+                 step: int) -> list[Box]:
+    """Act rows whose code OCR lost printed right after the last row read (`step` 1) or right before the first
+    (`step` -1): each one row pitch beyond the previous, holding act values (see `_act_row`); their boxes, top to
+    bottom. The pitch is the rows' median spacing, or the header's distance to the only row read (after it only)."""
+    if len(rows) == 1 and step < 0:
+        return []
+    tops = [header[1], rows[0][1]] if len(rows) == 1 else [r[1] for r in rows]
     pitch = median(b - a for a, b in zip(tops, tops[1:]))
     found: list[Box] = []
-    previous = rows[-1].box
+    previous = rows[-1] if step > 0 else rows[0]
     while True:
-        below = sorted((a for a in amounts if 0.5 * pitch < a.box[1] - previous[1] < 1.5 * pitch),
-                       key=lambda a: a.box[1])
-        row = [a for a in below if below and _same_row(a.box, below[0].box)]
-        words = [w.text.lower() for line in lines for w in line.words if row and _same_row(w.box, row[0].box)]
-        if len(row) < 2 or any(w.startswith(_NOT_ACT_ROW) for w in words):
-            return found
-        previous = union([a.box for a in row])
+        beyond = sorted((v for v in values if 0.5 * pitch < step * (v.box[1] - previous[1]) < 1.5 * pitch),
+                        key=lambda v: step * v.box[1])
+        band = [v for v in beyond if _same_row(v.box, beyond[0].box)]
+        if not band or not _act_row(band, lines):
+            return found if step > 0 else found[::-1]
+        previous = union([v.box for v in band])
         found.append(previous)
 
 
-def _rows(codes: list[Candidate], header: Box, max_gap: float) -> list[Candidate]:
-    """One code per table row, top to bottom, until a vertical gap ends the table; within a row a full code
-    (CCAM, LPP, CIP) beats a short letter code, then the one nearest the header's centre."""
+def _code_rows(codes: list[Candidate], header: Box) -> list[Candidate]:
+    """One code per row, top to bottom; within a row a full code (CCAM, LPP, CIP) beats a short letter code, then
+    the one nearest the header's centre."""
     centre = (header[0] + header[2]) / 2
     rows: list[list[Candidate]] = []
     for code in sorted(codes, key=lambda c: c.box[1]):
         if rows and _same_row(code.box, rows[-1][0].box):
             rows[-1].append(code)
-        elif rows and code.box[1] - max(c.box[3] for c in rows[-1]) > max_gap:
-            break
         else:
             rows.append([code])
     return [min(row, key=lambda c: (len(c.value) < 7, abs((c.box[0] + c.box[2]) / 2 - centre))) for row in rows]
+
+
+def _until_gap(rows: list[tuple[Optional[Candidate], Box]], max_gap: float) -> list[tuple[Optional[Candidate], Box]]:
+    """The rows down to the first vertical gap wider than `max_gap`, which ends the table."""
+    for index in range(1, len(rows)):
+        if rows[index][1][1] - rows[index - 1][1][3] > max_gap:
+            return rows[:index]
+    return rows
 
 
 def _column_header(header_hits: list[LabelHit], code_header: Box) -> Optional[Box]:
@@ -713,8 +799,8 @@ def _cell(row: list[Candidate], header_hits: list[LabelHit], code_header: Box) -
     return min(pool, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - centre))
 
 
-def _row_words(lines: list[TextLine], code: Candidate) -> list[OcrWord]:
-    return sorted((w for line in lines for w in line.words if _same_row(w.box, code.box)), key=lambda w: w.box[0])
+def _row_words(lines: list[TextLine], row: Box) -> list[OcrWord]:
+    return sorted((w for line in lines for w in line.words if _same_row(w.box, row)), key=lambda w: w.box[0])
 
 
 def _fallback_cell(kind: str, row: list[Candidate], words: list[OcrWord], rule: str) -> Optional[Candidate]:

@@ -34,13 +34,16 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """An act table: the header words of each keyed column (`act_code`, `act_amount`, optionally `act_date` and
-    `act_amc`, the complementary insurer's share), one row per act code below the header. `amount_fallback` says
+    """An act table: the header words of each keyed column (`act_code`, `act_amount`, optionally `act_date`,
+    `act_amc` (the complementary insurer's share) and the columns a line total is computed from: quantity, unit
+    price, VAT rate, base, rate, paid), one row per act below the header. `amount_fallback` says
     which amount of a row is the act's when OCR lost the amount header: "first" (a quote's fee), "last" (a line
     total), "rate" (base x rate)."""
 
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     amount_fallback: str = "last"
+    after_amount: tuple[str, ...] = ()  # columns printed right of the act amount, nearest first: read so unheaded
+    before_amount: tuple[str, ...] = ()  # columns printed left of the act amount, nearest first
 
 
 ADDRESS = "<address>"  # stands for a street address line in `FieldSpec.above`
@@ -280,18 +283,44 @@ FIELD_SPECS: dict[str, tuple[FieldSpec, ...]] = {
 }
 
 _CODE_HEADERS = ("Code", "Code CCAM", "Code LPP", "Code acte", "Acte", "CCAM", "LPP", "Code NGAP", "Code CIP")
+_QTY_HEADERS = ("Qté", "Qte", "Quantité", "Nb", "Nombre")
+_UNIT_PRICE_HEADERS = ("Prix unitaire", "Prix unit.", "P.U.", "PU", "PU HT", "Prix unitaire HT", "Tarif unitaire")
+_VAT_RATE_HEADERS = ("TVA", "Taux TVA", "TVA %", "% TVA", "Taux de TVA")
+_BASE_HEADERS = ("Base", "Base de remboursement", "Base remb.", "Base de remb.", "BR", "Base SS")
 TABLE_SPECS: dict[str, TableSpec] = {
     "invoice": TableSpec({"act_code": _CODE_HEADERS,
-                          "act_amount": ("Montant HT", "Montant", "Total ligne", "Montant TTC", "Total")}),
-    "dental_quote": TableSpec({"act_code": _CODE_HEADERS, "act_amount": ("Honoraires", "Montant", "Prix")},
-                              amount_fallback="first"),
-    "optical_quote": TableSpec({"act_code": _CODE_HEADERS, "act_amount": ("Montant HT", "Montant", "Total")}),
+                          "act_amount": ("Montant HT", "Montant", "Total ligne", "Montant TTC", "Total"),
+                          "act_qty": _QTY_HEADERS, "act_unit_price": _UNIT_PRICE_HEADERS,
+                          "act_vat_rate": _VAT_RATE_HEADERS},
+                         before_amount=("act_vat_rate", "act_unit_price")),
+    "dental_quote": TableSpec({"act_code": _CODE_HEADERS, "act_amount": ("Honoraires", "Montant", "Prix"),
+                               "act_base": _BASE_HEADERS,
+                               "act_amo": ("AMO", "Remb. AMO", "Remboursement AMO", "Part AMO", "Montant AMO",
+                                           "Remb. SS", "Remboursement SS")},
+                              amount_fallback="first", after_amount=("act_base", "act_amo")),
+    "optical_quote": TableSpec({"act_code": _CODE_HEADERS, "act_amount": ("Montant HT", "Montant", "Total"),
+                                "act_qty": _QTY_HEADERS, "act_unit_price": _UNIT_PRICE_HEADERS,
+                                "act_vat_rate": _VAT_RATE_HEADERS},
+                               before_amount=("act_vat_rate", "act_unit_price")),
     "social_security_statement": TableSpec({"act_code": _CODE_HEADERS,
                                             "act_amount": ("AMO", "Remboursé", "Montant remboursé", "Remb. AMO"),
                                             "act_amc": ("AMC", "Remb. AMC", "Part AMC", "Remboursé AMC"),
-                                            "act_date": ("Date des soins", "Date", "Soins du", "Date de l'acte")},
-                                           amount_fallback="rate"),
+                                            "act_date": ("Date des soins", "Date", "Soins du", "Date de l'acte"),
+                                            "act_base": _BASE_HEADERS,
+                                            "act_rate": ("Taux", "Taux de remb.", "Taux remb.",
+                                                         "Taux de remboursement"),
+                                            "act_paid": ("Montant payé", "Payé", "Dépense", "Montant réglé",
+                                                         "Frais réels", "Dépense engagée", "Montant facturé")},
+                                           amount_fallback="rate", after_amount=("act_amc",),
+                                           before_amount=("act_rate", "act_base", "act_paid")),
 }
+# The kind of value a table column holds; any other column holds amounts.
+COLUMN_KINDS = {"act_date": "date", "act_qty": "quantity", "act_rate": "percent", "act_vat_rate": "vat_rate"}
+
+
+def column_kind(column: str) -> str:
+    """The kind of value printed in a table column ("amount" unless COLUMN_KINDS says otherwise)."""
+    return COLUMN_KINDS.get(column, "amount")
 
 
 def field_specs(doc_type: str) -> tuple[FieldSpec, ...]:

@@ -49,7 +49,7 @@ _INITIAL = re.compile(r"^[A-ZÀ-ÖØ-Þ]\.$")
 _UPPER_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+$")
 _BIC = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 _CCAM = re.compile(r"^[A-Z]{4}\d{3}$")
-_NGAP = re.compile(r"^[A-Z]{1,5}\d{0,2}$")
+_NGAP = re.compile(r"^(?P<letters>[A-Z]{1,5})\d{0,2}$")
 
 
 def strip_accents(text: str) -> str:
@@ -89,6 +89,46 @@ def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
         return None  # "1.234" without cents is more likely a code than an amount
     sign = "-" if body.startswith("-") else ""
     return f"{sign}{int(units)}.{match[2] or '00'}"
+
+
+ONE_LOOKALIKES = ("l", "I", "i", "L", "|", "!")
+
+
+FRENCH_VAT_RATES = ("20", "10", "5.5", "2.1", "8.5", "13", "0.9", "1.05")  # mainland, Corsica and overseas
+
+
+def parse_vat_rate(text: str) -> Optional[str]:
+    """A VAT rate ("5,5 %", "20%") as "5.5", "20"; a French rate whose comma OCR lost ("21 %" for "2,1 %",
+    "55" for "5,5") is given it back, since no rate of 21 or 55 % exists."""
+    rate = parse_percent(text)
+    if rate is None or rate in FRENCH_VAT_RATES or "." in rate:
+        return rate
+    for cut in range(1, len(rate)):
+        repaired = str(float(f"{rate[:cut]}.{rate[cut:]}")).rstrip("0").rstrip(".")
+        if repaired in FRENCH_VAT_RATES:
+            return repaired
+    return rate
+
+
+def parse_quantity(text: str) -> Optional[str]:
+    """A number of units billed on a line ("2", "x2"), 1 to 999; read in a quantity column only, where a lone
+    letter shaped like a one is that digit."""
+    raw = clean_text(text).lstrip("x×").strip()
+    raw = "1" if raw in ONE_LOOKALIKES else raw  # a lone "1" is the digit OCR reads worst
+    return str(int(raw)) if re.fullmatch(r"\d{1,3}", raw) and int(raw) > 0 else None
+
+
+_PERCENT = re.compile(r"^(\d{1,3})(?:[,.](\d{1,2}))?\s*(%?)$")
+
+
+def parse_percent(text: str) -> Optional[str]:
+    """A rate ("70 %", "5,5%", "2.1 %"; bare "20" in a rate column) as "70", "5.5": at most 100, two decimals
+    with the percent sign and one without it (so "20,00", an amount, is not a rate)."""
+    match = _PERCENT.match(clean_text(text))
+    if not match or int(match[1]) > 100 or (match[2] and len(match[2]) > 1 and not match[3]):
+        return None
+    decimals = (match[2] or "").rstrip("0")
+    return f"{int(match[1])}.{decimals}" if decimals else str(int(match[1]))
 
 
 def parse_date(text: str) -> Optional[str]:
@@ -180,17 +220,28 @@ def parse_bic(text: str) -> Optional[str]:
     return fixed if _BIC.match(fixed) else None
 
 
-# Upper-case words of totals and headings that have the shape of a letter code (NGAP) but never are one.
-NOT_CODE_WORDS = frozenset({"TOTAL", "RESTE", "NET", "TVA", "HT", "TTC", "MONTANT", "CODE", "DATE", "TAUX", "BASE",
-                            "PART", "AMO", "AMC", "SS", "EUR", "PAGE", "DENT", "REMB", "QTE", "PU", "LPP", "CCAM",
-                            "NGAP", "ACTE", "PANIER", "LIBRE", "OD", "OG", "TOTAUX", "SOUS", "NOTE", "PAYER",
-                            "REGLER", "FACTURE", "DEVIS", "AVOIR", "CGI", "ADD", "SPH", "CYL", "AXE", "VL", "VP",
-                            "TOT"})  # optical prescription words: addition, sphere, cylinder, axis, far/near vision
+# The key letters of the French nomenclatures a care document bills in letters: NGAP consultations, visits and
+# technical acts with their surcharges, the hospital's daily and emergency packages and patient contributions, the
+# pharmacist's dispensing fees. An upper-case word of that shape outside the list ("TOTAL", "NON", "SANS") is a
+# heading or a note, never an act; AMO and AMC are left out since they head the insurers' share columns.
+CASELESS_SHAPES = "cosvwxz"  # small letters shaped like their capitals: OCR reads a capital "CS" as "cs"
+NGAP_KEY_LETTERS = frozenset("""
+    C CS G GS V VS VG VU APC APV APY APU CNPSY CSC CDE COE CCP CCX CCE TCG TC TCS TLC TLS TE
+    MD MDN MDI MDD MM MN MU MPC MCS MCG MCU MGE MEG MOP MPJ MSH MIC MTX MRT MUT NFP NFE
+    K KC KE KMB Z ZM ZN SF SFI SP SC DC TO AMI AMK AMS AMP AMY AIS DI BSA BSB BSC POD IFD IFI IK IKM IKS RKD
+    FJH FPU PJ PAV CP GHS SE ATU FFM APE HD HDA HDE HDR HG PH PMR
+    """.split())
+
+
+def in_capitals(text: str) -> bool:
+    """Whether a word reads as printed in capitals: no small letter but those shaped like their capital, which OCR
+    reads either way ("cs" for "CS"; "cp" in a drug's name is not in capitals)."""
+    return not any(ch.islower() and ch not in CASELESS_SHAPES for ch in text)
 
 
 def parse_act_code(text: str) -> Optional[str]:
     """An act code: CCAM (4 letters 3 digits, digits repaired from look-alikes), LPP (7 digits), CIP13
-    (13 digits) or NGAP letters (CS, AMI, HDA ...)."""
+    (13 digits) or a key letter of NGAP_KEY_LETTERS (CS, AMI, HDA ...), with an optional coefficient."""
     raw = compact(text)
     if len(raw) == 7 and raw[:4].isalpha():
         fixed = raw[:4] + "".join(DIGIT_LOOKALIKES.get(ch, ch) for ch in raw[4:])
@@ -199,7 +250,10 @@ def parse_act_code(text: str) -> Optional[str]:
         return raw
     if " " in clean_text(text):
         return None  # a letter code prints as one word
-    return raw if _NGAP.match(raw) and raw not in NOT_CODE_WORDS else None
+    if re.fullmatch(r"([A-Z])\1", raw) and clean_text(text)[1:2].islower():
+        raw = raw[0]  # a lone capital OCR read twice, the second time small ("Cc" for "C")
+    match = _NGAP.match(raw)
+    return raw if match and match["letters"] in NGAP_KEY_LETTERS else None
 
 
 def parse_number(text: str) -> Optional[str]:

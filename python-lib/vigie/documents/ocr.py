@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from vigie.core.errors import VigieError
 from vigie.core.results import Box
+from vigie.documents.inverted_text import read_dark_bands
+from vigie.documents.table_rules import erase_rules
 from vigie.documents.orientation import (
     SKEW_MIN_CORRECTION_DEG,
     box_to_page,
@@ -36,12 +39,14 @@ from vigie.documents.orientation import (
 )
 
 DEFAULT_LANGUAGES = "fra+eng"
-READER_VERSION = "2"  # steps of read_page (turn, skew, reading, second reading); a change invalidates cached pages
+READER_VERSION = "3"  # steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading); a change invalidates cached pages
 MIN_TEXT_CONFIDENCE = 0.5  # a word below this confidence is not evidence that a page has text
 CONFIDENT_WORD = 0.6  # a word read at least this confidently counts towards a page reading well
 WELL_READ_SHARE = 0.7  # share of confident words above which a turn of the page is taken as upright
 MIN_LANGUAGE_WORDS = 8  # fewer alphabetic words than this: the language is "unknown"
 MIN_STOPWORD_SHARE = 0.04  # fewer function words than this share of the words: a language we do not list
+SMALL_TEXT_PX = 13  # words of a median height below this are read again enlarged (Tesseract wants ~20 px or more)
+ENLARGEMENT = 2
 TESSDATA_CANDIDATES = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                        "/usr/share/tessdata", "/usr/local/share/tessdata")
 
@@ -219,13 +224,18 @@ def _reading_score(page: OcrPage) -> float:
 
 def _read_straightened(upright: np.ndarray, languages: str, rotation: int) -> tuple[OcrPage, np.ndarray,
                                                                                     Optional[np.ndarray]]:
-    """Straighten an upright page and read it: the reading (boxes on the straightened page), the pixels it was read
-    from, and the straightening matrix (None when the skew was too small to correct)."""
+    """Straighten an upright page, erase its table rules and read it, its light-on-dark bands apart: the reading
+    (boxes on the straightened page), the pixels it was read from, and the straightening matrix (None when the skew
+    was too small to correct)."""
     skew = estimate_skew(upright)
     if abs(skew) < SKEW_MIN_CORRECTION_DEG:
-        return recognise(upright, languages, rotation, skew), upright, None
-    straight, matrix = deskew(upright, skew)
-    return recognise(straight, languages, rotation, skew), straight, matrix
+        straight, matrix = upright, None
+    else:
+        straight, matrix = deskew(upright, skew)
+    straight = erase_rules(straight)
+    reading = read_dark_bands(straight, recognise(straight, languages, rotation, skew),
+                              lambda band: recognise(band, languages))
+    return reading, straight, matrix
 
 
 def _on_upright(read: OcrPage, matrix: Optional[np.ndarray], size: tuple[int, int]) -> OcrPage:
@@ -265,8 +275,8 @@ def rotations_to_try(image: np.ndarray) -> Iterator[int]:
 
 def read_page(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> OcrPage:
     """Turn a page upright, straighten its skew and read it; each turn is tried, most likely first, until one reads
-    well (else the one that read best is kept); then its doubtful words are read a second time. The page records
-    the rotation and skew found."""
+    well (else the one that read best is kept); small print is read again enlarged; then doubtful words are read a
+    second time. The page records the rotation and skew found."""
     from vigie.documents.second_reading import second_reading  # it builds on OcrPage: imported here, not above
 
     if is_blank(image):
@@ -280,7 +290,33 @@ def read_page(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> OcrPage:
         if reads_well(reading):
             break
     reading, straight, matrix, size = best
-    return _on_upright(second_reading(straight, reading), matrix, size)
+    return _on_upright(_read_small_text_enlarged(straight, reading) or second_reading(straight, reading),
+                       matrix, size)
+
+
+def text_height(page: OcrPage) -> float:
+    """The median height in pixels of the confident words of two letters or digits or more (0 when none)."""
+    heights = [w.box[3] - w.box[1] for w in page.words
+               if w.confidence >= MIN_TEXT_CONFIDENCE and sum(c.isalnum() for c in w.text) >= 2]
+    return float(np.median(heights)) if heights else 0.0
+
+
+def _read_small_text_enlarged(image: np.ndarray, reading: OcrPage) -> Optional[OcrPage]:
+    """A page of small print (a card scanned at 200 dpi) read again twice as large, with its second reading and
+    its boxes brought back to `image`; None when the print is not small or the enlarged page reads no better."""
+    from vigie.documents.second_reading import second_reading
+
+    height = text_height(reading)
+    if not 0 < height < SMALL_TEXT_PX:
+        return None
+    big = cv2.resize(image, None, fx=ENLARGEMENT, fy=ENLARGEMENT, interpolation=cv2.INTER_CUBIC)
+    enlarged = recognise(big, reading.languages, reading.rotation, reading.skew_deg)
+    if _reading_score(enlarged) <= _reading_score(reading):
+        return None
+    enlarged = second_reading(big, enlarged)
+    words = [OcrWord(w.text, tuple(int(round(v / ENLARGEMENT)) for v in w.box), w.confidence, w.line, w.block)
+             for w in enlarged.words]
+    return OcrPage(reading.width, reading.height, words, reading.languages, reading.rotation, reading.skew_deg)
 
 
 # common function words per language; words shared between languages count for each, so only the others decide

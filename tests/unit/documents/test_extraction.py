@@ -189,7 +189,7 @@ def test_the_complementary_share_column_is_read_and_a_printed_label_without_valu
     assert "act_amc_1" not in reading.unread and len(reading.unread["amc_share"]) == 4
 
 
-def test_an_act_row_whose_code_ocr_lost_is_reported_unread():
+def test_an_act_row_whose_code_ocr_lost_keeps_its_amount_and_reports_its_code_unread():
     page = make_page([
         [(100, "Code"), (300, "Nature"), (900, "Base"), (1100, "Taux"), (1250, "Remb. AMO")],
         [(100, "CS"), (300, "Consultation"), (900, "31,50 €"), (1110, "70 %"), (1260, "22,05 €")],
@@ -197,11 +197,73 @@ def test_an_act_row_whose_code_ocr_lost_is_reported_unread():
         [(100, "Montant total versé"), (1260, "40,95 €")],
     ])
     reading = read_page(page, "social_security_statement")
-    assert "act_amount_2" not in {f.name for f in reading.fields}
-    assert {"act_code_2", "act_amount_2"} <= set(reading.unread) and "act_amount_3" not in reading.unread
+    found = {f.name: f.value for f in reading.fields}
+    assert found["act_amount_2"] == "18.90" and "act_code_2" not in found
+    assert "act_code_2" in reading.unread and "act_amount_3" not in reading.unread and "act_code_3" not in found
+
+
+def test_rows_after_an_act_row_whose_code_ocr_lost_keep_their_numbers():
+    page = make_page([
+        [(100, "Date"), (300, "Code"), (500, "Nature"), (900, "Base"), (1100, "Taux"), (1250, "Remb. AMO")],
+        [(100, "02/03/2024"), (500, "Consultation"), (900, "30,00 €"), (1110, "70 %"), (1260, "21,00 €")],
+        [(100, "05/03/2024"), (300, "AMI"), (500, "Acte infirmier"), (900, "9,45 €"), (1110, "60 %"),
+         (1260, "5,67 €")],
+        [(100, "09/03/2024"), (300, "CS"), (500, "Consultation"), (900, "31,50 €"), (1110, "70 %"), (1260, "22,05 €")],
+        [(100, "Montant total remboursé"), (1260, "48,72 €")],
+    ])
+    found = values(page, "social_security_statement")
+    assert (found["act_code_2"], found["act_amount_2"], found["act_date_2"]) == ("AMI", "5.67", "2024-03-05")
+    assert (found["act_code_3"], found["act_amount_3"]) == ("CS", "22.05")
+    assert found["act_amount_1"] == "21.00" and "act_code_1" not in found and "act_amount_4" not in found
+
+
+def test_capital_words_and_small_letters_in_a_drug_name_are_not_act_codes():
+    page = make_page([
+        [(100, "Code"), (400, "Désignation"), (1200, "Montant")],
+        [(100, "3400930000007"), (400, "Paracétamol 1 g cp B/8"), (1200, "1,96 €")],
+        [(100, "HDA"), (400, "Honoraire de dispensation"), (1200, "1,02 €")],
+        [(100, "NON"), (400, "REMBOURSABLE"), (1200, "2,98 €")],
+    ])
+    found = values(page, "invoice")
+    assert (found["act_code_1"], found["act_code_2"]) == ("3400930000007", "HDA")
+    assert "act_code_3" not in found
 
 
 def test_the_printed_relation_to_the_insured_is_read():
     page = make_page([[(100, "Patient : M. Jean DUPONT")], [(100, "Assuré(e) : Mme Marie DUPONT")],
                       [(100, "Qualité : Conjoint(e)")]])
     assert values(page, "invoice")["beneficiary_relation"] == "Conjoint(e)"
+
+
+def test_the_columns_a_line_total_is_computed_from_are_read_under_their_headers():
+    page = make_page([
+        [(100, "Code"), (300, "Désignation"), (800, "Qté"), (950, "P.U. HT"), (1150, "TVA"), (1300, "Montant HT")],
+        [(100, "3400930000007"), (300, "Paracétamol 1 g cp"), (810, "3"), (950, "1,96 €"), (1150, "21%"),
+         (1320, "5,88 €")],
+        [(100, "HDA"), (300, "Honoraire de dispensation"), (810, "l"), (950, "1,02 €"), (1150, "5,5 %"),
+         (1320, "1,02 €")],
+    ])
+    found = values(page, "invoice")
+    assert [found[f"act_qty_{i}"] for i in (1, 2)] == ["3", "1"]  # a lone "1" read as "l"
+    assert [found[f"act_unit_price_{i}"] for i in (1, 2)] == ["1.96", "1.02"]
+    assert [found[f"act_vat_rate_{i}"] for i in (1, 2)] == ["2.1", "5.5"]  # "21%" is 2,1 % with its comma lost
+
+
+def test_unheaded_columns_are_read_by_their_place_beside_the_act_amount():
+    statement = make_page([
+        [(100, "Date"), (300, "Code"), (500, "Nature")],
+        [(100, "02/03/2024"), (300, "CS"), (500, "Consultation"), (800, "50,00 €"), (950, "31,50 €"),
+         (1110, "70 %"), (1260, "22,05 €"), (1450, "9,45 €")],
+        [(100, "05/03/2024"), (300, "G"), (500, "Consultation"), (800, "30,00 €"), (950, "30,00 €"),
+         (1110, "70 %"), (1260, "21,00 €"), (1450, "9,00 €")],
+    ])
+    found = values(statement, "social_security_statement")
+    assert (found["act_amount_1"], found["act_base_1"], found["act_paid_1"]) == ("22.05", "31.50", "50.00")
+    assert (found["act_rate_2"], found["act_amc_2"]) == ("70", "9.00")
+    quote = make_page([
+        [(100, "Dent"), (250, "Code CCAM"), (500, "Libellé")],
+        [(100, "26"), (250, "HBLD038"), (500, "Couronne"), (1100, "220,00 €"), (1280, "120,00 €"), (1450, "72,00 €")],
+        [(100, "28"), (250, "HBLD634"), (500, "Couronne"), (1100, "295,00 €"), (1280, "120,00 €"), (1450, "72,00 €")],
+    ])
+    found = values(quote, "dental_quote")
+    assert (found["act_amount_2"], found["act_base_2"], found["act_amo_2"]) == ("295.00", "120.00", "72.00")

@@ -96,3 +96,16 @@ def test_a_name_never_starts_with_a_lower_case_particle():
 def test_an_initial_counts_as_a_first_name():
     assert nz.parse_name("A. DA SILVA") == "A. DA SILVA"
     assert nz.parse_name("IDENTIFICATION DU") is None
+
+
+def test_letter_codes_are_the_nomenclatures_key_letters_as_ocr_reads_them():
+    assert [nz.parse_act_code(t) for t in ("AMI", "K20", "cs", "Cc", "HBQK389")] == ["AMI", "K20", "CS", "C", "HBQK389"]
+    assert [nz.parse_act_code(t) for t in ("NON", "SANS", "TOTAL", "CC")] == [None] * 4
+    assert nz.in_capitals("cs") and not nz.in_capitals("cp")
+
+
+def test_rates_quantities_and_vat_rates_as_printed_on_act_lines():
+    assert [nz.parse_percent(t) for t in ("70 %", "5,5%", "2.1 %", "20", "5,50 %")] == ["70", "5.5", "2.1", "20", "5.5"]
+    assert [nz.parse_percent(t) for t in ("20,00", "150 %", "abc")] == [None] * 3
+    assert [nz.parse_vat_rate(t) for t in ("21%", "55", "20 %", "10")] == ["2.1", "5.5", "20", "10"]
+    assert [nz.parse_quantity(t) for t in ("3", "x2", "l", "0", "1,5")] == ["3", "2", "1", None, None]
