@@ -169,12 +169,18 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
                 similarity = _similarity("".join(texts[start:start + size]), target)
                 if similarity >= LABEL_SIMILARITY and (best is None or similarity > best[0]):
                     best = (similarity, size)
-            if best is not None and not _surname_particle(line.words[start:start + best[1] + 1], synonym):
+            if (best is not None and not _surname_particle(line.words[start:start + best[1] + 1], synonym)
+                    and not _negated(line.words[start + best[1]:start + best[1] + 1])):
                 size = best[1]
                 box = union([w.box for w in line.words[start:start + size]])
                 found.append(LabelHit(field_name, line.index, start, start + size, box, best[0], len(target),
                                       synonym))
     return found
+
+
+def _negated(after: tuple[OcrWord, ...]) -> bool:
+    """Whether the word after a label negates it ("TVA non applicable", "Montant non remboursable"): no value."""
+    return bool(after) and nz.fold(nz.clean_token(after[0].text)) == "non"
 
 
 def _surname_particle(words: tuple[OcrWord, ...], synonym: str) -> bool:
@@ -603,6 +609,7 @@ def table_fields(lines: list[TextLine], table: TableSpec,
 # Read by shape even when OCR lost their header; another column is read under its header, else, when the table
 # prints it right of the act amount (`TableSpec.after_amount`), as the amount at its rank there.
 PRIMARY_COLUMNS = ("act_amount", "act_date")
+RATE_KINDS = ("percent", "vat_rate")
 
 
 def _table_cell(lines: list[TextLine], table: TableSpec, headers: dict[str, list[LabelHit]], code_header: Box,
@@ -633,17 +640,18 @@ def _table_cell(lines: list[TextLine], table: TableSpec, headers: dict[str, list
 def _ranked_cell(row_values: list[Candidate], start: Box, chain: tuple[str, ...], column: str,
                  step: int) -> Optional[Candidate]:
     """A column's value found by its place: walking from the act amount (`start`) right (`step` 1) or left (-1)
-    through the columns printed in `chain` order, each the nearest value of its kind beyond the previous."""
+    through the columns printed in `chain` order, each the nearest value of its kind beyond the previous one found
+    (a rate only with its percent sign)."""
     edge = start[2] if step > 0 else start[0]
     for name in chain:
         kind = column_kind(name)
-        beyond = [v for v in row_values if v.kind == kind and step * ((v.box[0] if step > 0 else v.box[2]) - edge) > 0]
+        beyond = [v for v in row_values if v.kind == kind and step * ((v.box[0] if step > 0 else v.box[2]) - edge) > 0
+                  and (kind not in RATE_KINDS or "%" in v.text)]  # a bare number is no rate without its header
         cell = min(beyond, key=lambda v: abs((v.box[0] if step > 0 else v.box[2]) - edge), default=None)
-        if cell is None:
-            return None
         if name == column:
             return cell
-        edge = cell.box[2] if step > 0 else cell.box[0]
+        if cell is not None:  # a column not printed (no VAT on a care invoice) is passed over
+            edge = cell.box[2] if step > 0 else cell.box[0]
     return None
 
 

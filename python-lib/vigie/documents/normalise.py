@@ -94,20 +94,17 @@ def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
 ONE_LOOKALIKES = ("l", "I", "i", "L", "|", "!")
 
 
-FRENCH_VAT_RATES = ("20", "10", "5.5", "2.1", "8.5", "13", "0.9", "1.05")  # mainland, Corsica and overseas
+FRENCH_VAT_RATES = ("20", "10", "5.5", "2.1", "8.5", "13", "0.9", "1.05", "0")  # mainland, Corsica, overseas
 
 
 def parse_vat_rate(text: str) -> Optional[str]:
-    """A VAT rate ("5,5 %", "20%") as "5.5", "20"; a French rate whose comma OCR lost ("21 %" for "2,1 %",
-    "55" for "5,5") is given it back, since no rate of 21 or 55 % exists."""
+    """A French VAT rate ("5,5 %", "20%") as "5.5", "20", None for any other number; a rate whose comma OCR lost
+    ("21 %" for "2,1 %", "55" for "5,5") is given it back, since no rate of 21 or 55 % exists."""
     rate = parse_percent(text)
-    if rate is None or rate in FRENCH_VAT_RATES or "." in rate:
+    if rate is None or rate in FRENCH_VAT_RATES:
         return rate
-    for cut in range(1, len(rate)):
-        repaired = str(float(f"{rate[:cut]}.{rate[cut:]}")).rstrip("0").rstrip(".")
-        if repaired in FRENCH_VAT_RATES:
-            return repaired
-    return rate
+    repaired = (f"{rate[:cut]}.{rate[cut:]}".rstrip("0").rstrip(".") for cut in range(1, len(rate)))
+    return next((r for r in repaired if "." not in rate and r in FRENCH_VAT_RATES), None)
 
 
 def parse_quantity(text: str) -> Optional[str]:
@@ -305,12 +302,30 @@ def parse_name(text: str) -> Optional[str]:
     """A person name as printed ("Dr Louis GOSSELIN", "M. DELAUNAY Tristan"): optional title, two to five words,
     a surname in capitals and a first name in lower case; two such names joined by "ou" or "et" (a joint tax
     notice) also count."""
-    cleaned = clean_text(text)
+    cleaned = _repaired_title(clean_text(text))
     for joiner in (" ou ", " et "):
         if joiner in cleaned:
             parts = cleaned.split(joiner)
             return restore_accents(cleaned) if len(parts) == 2 and all(_single_name(p) for p in parts) else None
     return restore_accents(cleaned) if _single_name(cleaned) else None
+
+
+# Civilities as OCR misreads them, and their printed form ("M" lost its dot as edge punctuation).
+TITLE_MISREADS = {"M": "M.", "IM.": "M.", "Mmie": "Mme", "Mrne": "Mme", "Mne": "Mme", "Mmé": "Mme"}
+
+
+def _repaired_title(text: str) -> str:
+    """A name's leading civility as printed: a misread one repaired, a doubled one ("M. M.") or a speck read
+    before it ("I Mme") dropped."""
+    tokens = text.split(" ")
+    if len(tokens) > 2 and len(tokens[0]) == 1 and TITLE_MISREADS.get(tokens[1], tokens[1]) in TITLES \
+            and tokens[1] != "M":
+        tokens = tokens[1:]
+    if tokens and tokens[0] in TITLE_MISREADS and len(tokens) > 2:
+        tokens[0] = TITLE_MISREADS[tokens[0]]
+    if len(tokens) > 3 and TITLE_MISREADS.get(tokens[1], tokens[1]) == tokens[0] and tokens[0] in TITLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
 
 
 def _single_name(text: str) -> bool:
