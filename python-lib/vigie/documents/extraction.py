@@ -20,15 +20,16 @@ from rapidfuzz import fuzz
 
 from vigie.core.results import Box
 from vigie.documents import normalise as nz
-from vigie.documents.field_specs import ADDRESS, FieldSpec, TableSpec, column_kind, field_specs, table_spec
+from vigie.documents.field_specs import (ADDRESS, FieldSpec, TableSpec, column_kind, field_specs, period_columns,
+                                         table_spec)
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
 
 LABEL_GAP = 1.6  # the words of one label are at most this many word heights apart
-# The words of one value are at most this many word heights apart: identifiers print wide group spaces, while an
-# amount's thousands space is narrow and the next table column is far.
+# The words of one value are at most this many word heights apart: identifiers print wide group spaces, an amount's
+# thousands space is narrower (OCR boxes a group's first digit short, widening it) and the next table column is far.
 VALUE_GAP = {"nir": 3.0, "siret": 3.0, "iban": 3.0, "rpps": 3.0, "adeli": 3.0, "finess": 3.0, "nif": 3.0,
-             "number": 2.0, "bic": 1.2}
+             "number": 2.0, "bic": 1.2, "amount": 1.7, "integer_amount": 1.7}
 DEFAULT_VALUE_GAP = 1.2
 MAX_VALUE_WORDS = 8  # an IBAN or a NIR printed in groups spans up to eight words
 LABEL_SIMILARITY = 86.0  # rapidfuzz ratio above which a run of words reads as a label
@@ -111,12 +112,30 @@ def split_glued(word: OcrWord) -> list[OcrWord]:
             replace(word, text=match["value"], box=(cut, y0, x1, y1))]
 
 
+SPACED_DIGITS_GAP = 0.15  # in word heights: digits closer than this are one number OCR cut up (a large total)
+
+
+def join_spaced_digits(words: list[OcrWord]) -> list[OcrWord]:
+    """Consecutive words of digits almost touching ("9" "3" "6" for a large "936") as one word."""
+    joined: list[OcrWord] = []
+    for word in words:
+        last = joined[-1] if joined else None
+        if (last is not None and last.text.isdigit() and word.text[:1].isdigit()
+                and word.box[0] - last.box[2] <= SPACED_DIGITS_GAP * _height(word.box)):
+            joined[-1] = replace(last, text=last.text + word.text, box=union([last.box, word.box]),
+                                 confidence=min(last.confidence, word.confidence))
+        else:
+            joined.append(word)
+    return joined
+
+
 def text_lines(page: OcrPage) -> list[TextLine]:
-    """Each OCR line's words left to right (edge punctuation alone is dropped, glued label and value split)."""
+    """Each OCR line's words left to right (edge punctuation alone is dropped, glued label and value split,
+    digits read one by one joined)."""
     result: list[TextLine] = []
     for ocr_line in page.lines():
-        words = sorted((part for w in ocr_line if nz.clean_token(w.text) for part in split_glued(w)),
-                       key=lambda w: w.box[0])
+        words = join_spaced_digits(sorted((part for w in ocr_line if nz.clean_token(w.text) for part in split_glued(w)),
+                                          key=lambda w: w.box[0]))
         if words:
             result.append(TextLine(tuple(words), len(result)))
     return result
@@ -843,6 +862,48 @@ def _restore_cents(cell: Candidate) -> Candidate:
     return replace(cell, value=f"{int(digits[:-2] or '0')}.{digits[-2:]}") if len(digits) >= 3 else cell
 
 
+def period_fields(lines: list[TextLine], columns: tuple[str, ...]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
+    """The rows of a period table, top to bottom: each row printing two dates, then an amount right of them, read
+    as `<start>_<i>`, `<end>_<i>` and `<amount>_<i>` (`columns`); rows are found by position, so a table OCR read
+    column by column is read too. Also returns, name -> box, the rows within the table of which OCR lost a date or
+    the amount."""
+    if not columns:
+        return {}, {}
+    values = find_candidates(lines, {"date", "amount"}, set())
+    rows: list[list[Candidate]] = []
+    for value in sorted(values, key=lambda v: v.box[1]):
+        if rows and _same_row(value.box, union([v.box for v in rows[-1]])):
+            rows[-1].append(value)
+        else:
+            rows.append([value])
+    whole: list[tuple[Candidate, Candidate, Candidate]] = []
+    partial: list[Box] = []
+    for row in rows:
+        dates = sorted((v for v in row if v.kind == "date"), key=lambda v: v.box[0])
+        amounts = sorted((v for v in row if v.kind == "amount" and dates and v.box[0] > dates[-1].box[2]),
+                         key=lambda v: v.box[0])
+        if len(dates) == 2 and amounts:
+            whole.append((dates[0], dates[1], amounts[0]))
+        elif len(dates) + bool(amounts) == 2 and len(dates) <= 2:  # a date or the amount of a period lost
+            partial.append(union([v.box for v in row]))
+    if not whole:
+        return {}, {}
+    tops = [cells[0].box[1] for cells in whole]
+    pitch = median(b - a for a, b in zip(tops, tops[1:])) if len(tops) > 1 else 3.0 * _height(whole[0][0].box)
+    partial = [box for box in partial if tops[0] - 1.5 * pitch < box[1] < tops[-1] + 1.5 * pitch]  # in the table
+    entries = sorted([(cells[0].box, cells) for cells in whole] + [(box, None) for box in partial],
+                     key=lambda entry: entry[0][1])
+    found: dict[str, ExtractedField] = {}
+    unread: dict[str, Box] = {}
+    for index, (box, cells) in enumerate(entries, start=1):
+        if cells is None:
+            unread.update({f"{name}_{index}": box for name in columns})
+            continue
+        for name, cell in zip(columns, cells):
+            found[f"{name}_{index}"] = _field(f"{name}_{index}", cell, None, 1.0, "table")
+    return found, unread
+
+
 @dataclass(frozen=True)
 class PageReading:
     """A page's extraction: the fields read, and the fields seen but not read (their label or column header is
@@ -871,8 +932,11 @@ def read_page(ocr: OcrPage, doc_type: str) -> PageReading:
     if table is not None:
         cells, unread = table_fields(lines, table, headers)
         chosen.update(cells)
+    periods, unread_periods = period_fields(lines, period_columns(doc_type))
+    chosen.update(periods)
     chosen.update(total_ht_by_sum(specs, chosen, candidates))
     chosen.update(totals_by_arithmetic(specs, chosen, candidates))
+    unread.update(unread_periods)
     for hit in hits:
         if hit.field not in chosen and _shows_field(hit, lines):
             unread.setdefault(hit.field, hit.box)

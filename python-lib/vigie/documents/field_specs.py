@@ -323,6 +323,16 @@ def column_kind(column: str) -> str:
     return COLUMN_KINDS.get(column, "amount")
 
 
+# Rows of a period table, by document type: a sick-leave attestation lists the salary of each period before the
+# stoppage (start date, end date, amount), which the daily allowance is computed from.
+PERIOD_COLUMNS: dict[str, tuple[str, str, str]] = {"sick_leave": ("period_start", "period_end", "salary")}
+
+
+def period_columns(doc_type: str) -> tuple[str, ...]:
+    """The start, end and amount column names of a type's period table (none when it has none)."""
+    return PERIOD_COLUMNS.get(doc_type, ())
+
+
 def field_specs(doc_type: str) -> tuple[FieldSpec, ...]:
     """The keyed fields of a document type (none for "other" or an unknown type)."""
     return FIELD_SPECS.get(doc_type, ())

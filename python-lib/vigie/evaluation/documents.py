@@ -19,12 +19,12 @@ import pandas as pd
 
 from vigie.documents.consistency import FAILED, CheckResult, check_page
 from vigie.documents.doc_typing import macro_f1
-from vigie.documents.field_specs import field_specs, table_spec
+from vigie.documents.field_specs import field_specs, period_columns, table_spec
 from vigie.documents.ocr_store import corpus_id
 from vigie.documents.recipes_consistency import page_fields
 from vigie.runtime.context import Folder
 
-_ACT = re.compile(r"^(act_\w+?)_\d+$")
+_ACT = re.compile(r"^(act_\w+?|period_start|period_end|salary)_\d+$")  # a table column's cell, by row
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,11 @@ def typing_scores(types: pd.DataFrame, truth: Mapping[str, PageTruth], split: Op
 # ------------------------------------------------------------------------------------------------ extraction
 
 def keyed_truth(printed: Mapping[str, object], doc_type: str) -> dict[str, str]:
-    """The printed values of the fields extraction is asked for on a type (act lines: the table's columns)."""
+    """The printed values of the fields extraction is asked for on a type (act lines and salary periods: their
+    tables' columns)."""
     names = {s.name for s in field_specs(doc_type)}
     table = table_spec(doc_type)
-    columns = set(table.columns) if table else set()
+    columns = {*(table.columns if table else ()), *period_columns(doc_type)}
     return {k: str(v) for k, v in printed.items()
             if k in names or (_ACT.match(k) and _ACT.match(k)[1] in columns)}
 

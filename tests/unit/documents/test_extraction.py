@@ -267,3 +267,18 @@ def test_unheaded_columns_are_read_by_their_place_beside_the_act_amount():
     ])
     found = values(quote, "dental_quote")
     assert (found["act_amount_2"], found["act_base_2"], found["act_amo_2"]) == ("295.00", "120.00", "72.00")
+
+
+def test_the_salary_periods_of_a_sick_leave_attestation_are_read_row_by_row():
+    page = make_page([
+        [(100, "Période du"), (500, "au"), (900, "Salaire brut")],
+        [(100, "01/01/2024"), (500, "31/01/2024"), (900, "2 450,00 €")],
+        [(100, "01/02/2024"), (500, "29/02/2024"), (900, "2 450,00 €")],
+        [(100, "01/03/2024"), (900, "2 611,30 €")],  # its end date lost by OCR
+        [(100, "Total des salaires"), (900, "7 511,30 €")],
+    ])
+    reading = read_page(page, "sick_leave")
+    found = {f.name: f.value for f in reading.fields}
+    assert (found["period_start_1"], found["period_end_1"], found["salary_1"]) == ("2024-01-01", "2024-01-31",
+                                                                                  "2450.00")
+    assert found["salary_2"] == "2450.00" and "salary_3" not in found and "salary_3" in reading.unread
