@@ -49,7 +49,7 @@ from vigie.documents.near_duplicates import (  # noqa: E402
     page_signature,
     visual_agreement,
 )
-from vigie.documents.ocr import OcrPage, read_page  # noqa: E402
+from vigie.documents.ocr import READER_VERSION, OcrPage, read_page  # noqa: E402
 from vigie.documents.ocr_confusions import identifier_key, name_key  # noqa: E402
 from vigie.documents.recipes_watchlist import upright  # noqa: E402
 from vigie.documents.watchlist import DEFAULT_NAME_THRESHOLD, Watchlist, WatchlistEntry  # noqa: E402
@@ -402,7 +402,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--corpus-seed", type=int, default=404)
     parser.add_argument("--ocr", type=Path, default=None,
                         help="stored OCR of the corpus pages, <id>.json (OcrPage.to_json); missing pages are read "
-                             "(default: <cache>/ocr-<corpus seed>)")
+                             "(default: <cache>/ocr-<corpus seed>-reader<OCR reader version>)")
     parser.add_argument("--known", type=int, default=120, help="pages playing known frauds (one copy each)")
     parser.add_argument("--entries", type=int, default=100_000, help="index size for the speed measure")
     parser.add_argument("--random-entries", type=int, default=100_000,
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> dict:
     rng = np.random.default_rng(args.seed)
     if args.corpus is None:
         args.corpus = fresh_corpus(args.cache / f"corpus-{args.corpus_seed}", args.documents, args.corpus_seed)
-    args.ocr = args.ocr or args.cache / f"ocr-{args.corpus_seed}"
+    args.ocr = args.ocr or args.cache / f"ocr-{args.corpus_seed}-reader{READER_VERSION}"  # another reader: read again
     labels, annotations, pages = load_corpus(args.corpus, args.ocr)
     thresholds = {"max_hamming": DEFAULT_MAX_HAMMING, "min_text_similarity": DEFAULT_MIN_TEXT_SIMILARITY,
                   "name_threshold": DEFAULT_NAME_THRESHOLD}
@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> dict:
                                                   args.corpus, args.random_entries)
     sigs = signatures(labels, args.corpus, pages)
     known = pick_known(labels, args.known, rng)
-    copies = make_copies(labels, args.corpus, known, rng, args.cache / f"seed-{args.seed}")
+    copies = make_copies(labels, args.corpus, known, rng, args.cache / f"seed-{args.seed}-reader{READER_VERSION}")
     near = near_duplicate_benchmark(labels, sigs, known, copies, DEFAULT_MAX_HAMMING, DEFAULT_MIN_TEXT_SIMILARITY)
     speed = speed_benchmark(sigs, copies, args.entries, rng, DEFAULT_MAX_HAMMING, DEFAULT_MIN_TEXT_SIMILARITY)
     result = {"corpus": str(args.corpus), "seed": args.seed, "thresholds": thresholds, "identifiers": identifiers,

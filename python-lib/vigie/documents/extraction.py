@@ -821,9 +821,8 @@ def _cell(row: list[Candidate], header_hits: list[LabelHit], code_header: Box) -
     if not row or header is None:
         return None
     inside = [v for v in row if _in_column(v.box, header, 0.5 * _height(header))]
-    pool = inside or row
     centre = (header[0] + header[2]) / 2
-    return min(pool, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - centre))
+    return min(inside, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - centre), default=None)
 
 
 def _row_words(lines: list[TextLine], row: Box) -> list[OcrWord]:

@@ -56,6 +56,8 @@ MIN_TOLERANT_LENGTH = 9
 MIN_SHIFT_TOLERANT_LENGTH = 11  # shorter keys tolerate a changed character only, not a missing or extra one
 IDENTIFIER_SEPARATORS = " .-"  # how identifiers are printed in groups; other punctuation belongs to dates and amounts
 ONE_EDIT_SCORE = 0.9
+NIR_BODY = 13  # a NIR's digits before its two-digit key
+KEYLESS_SCORE = 0.85  # a NIR whose 13 first digits are read and whose key OCR lost ("1 41 01 31 648 484 %")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class WatchlistHit:
             message = (f"name '{self.text}' matches watchlisted '{self.entry.value}'{label}, "
                        f"similarity {self.score * 100:.0f} %")
         else:
-            slip = "" if self.score >= 1.0 else ", one character differs (OCR misreading)"
+            slip = ("" if self.score >= 1.0 else ", its key not read" if self.score == KEYLESS_SCORE
+                    else ", one character differs (OCR misreading)")
             message = (f"{self.entry.kind.upper()} {self.entry.value} is on the watchlist{label}; "
                        f"read as '{self.text}'{slip}")
         return Evidence(kind=f"watchlist_{self.entry.kind}", message=message, box=self.box,
@@ -159,12 +162,14 @@ class Watchlist:
         self._tolerant: dict[str, list[WatchlistEntry]] = {}  # keys that may be hit one edit away
         self._masked: dict[str, list[WatchlistEntry]] = {}  # such keys with one character replaced by "*"
         self._shortened: dict[str, list[WatchlistEntry]] = {}  # key with one character removed
+        self._nir_bodies: dict[str, list[WatchlistEntry]] = {}  # a NIR's first 13 digits
         self.names: list[WatchlistEntry] = []
         self._name_keys: list[str] = []
         for entry in entries:
             self._add(entry)
         tolerant = {len(k) for k in self._tolerant}
-        self._window_lengths = sorted({len(k) for k in self.identifiers} | {n + d for n in tolerant for d in (-1, 1)})
+        self._window_lengths = sorted({len(k) for k in self.identifiers} | {n + d for n in tolerant for d in (-1, 1)}
+                                      | ({NIR_BODY} if self._nir_bodies else set()))
         self._name_sizes = sorted({len(k.split()) for k in self._name_keys})
 
     def _add(self, entry: WatchlistEntry) -> None:
@@ -178,6 +183,8 @@ class Watchlist:
         elif entry.kind in IDENTIFIER_KINDS:
             key = identifier_key(entry.value)
             self.identifiers.setdefault(key, []).append(entry)
+            if entry.kind == "nir" and len(key) == NIR_BODY + 2:
+                self._nir_bodies.setdefault(key[:NIR_BODY], []).append(entry)
             if entry.kind in CHECKED_KINDS and len(key) >= MIN_TOLERANT_LENGTH:
                 self._tolerant.setdefault(key, []).append(entry)
                 for i in range(len(key)):
@@ -217,7 +224,10 @@ class Watchlist:
                 strict = (any(start < p < end for p in stream.breaks) or any(start <= p < end for p in stream.folded)
                           or is_compact_date(stream.chars[start:end]))
                 one_word = stream.word_of[start] == stream.word_of[end - 1]
-                for entry, score in self.lookup(stream.chars[start:end], one_word):
+                found = self.lookup(stream.chars[start:end], one_word)
+                if length == NIR_BODY and not stream.chars[end:end + 1].isdigit():  # nothing read where the key is
+                    found += [(entry, KEYLESS_SCORE) for entry in self._nir_bodies.get(stream.chars[start:end], [])]
+                for entry, score in found:
                     if strict and score < 1.0:
                         continue
                     spanned = [line[i] for i in sorted(set(stream.word_of[start:end]))]
