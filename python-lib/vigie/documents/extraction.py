@@ -622,7 +622,41 @@ def table_fields(lines: list[TextLine], table: TableSpec,
                 unread[f"{column}_{index}"] = row
             elif (header := _column_header(headers.get(column, []), code_header)) is not None:
                 unread[f"{column}_{index}"] = header
+        if table.rated_columns:
+            for name, cell in _rated_cells(table, index, row_values, found).items():
+                found[name] = _field(name, cell, None, 1.0, "table")
+                unread.pop(name, None)
     return found, unread
+
+
+def _rated_cells(table: TableSpec, index: int, row_values: list[Candidate],
+                 found: dict[str, ExtractedField]) -> dict[str, Candidate]:
+    """A row's base, reimbursement and fee told apart by arithmetic when what was read under the headers does not
+    add up: the reimbursement is the base times a rate (the table's, else the rate printed on the row) and the fee is
+    another amount of the row, at least the base. Empty when the row holds no such pair or its reading adds up."""
+    base_name, paid_name, fee_name = (f"{c}_{index}" for c in table.rated_columns)
+    rates = table.rates or tuple(float(v.value) / 100 for v in row_values if v.kind == "percent")
+    read = {n: found[n] for n in (base_name, paid_name, fee_name) if n in found}
+    if len(read) == 3 and _is_rated(float(read[base_name].value), float(read[paid_name].value), rates) \
+            and float(read[fee_name].value) >= float(read[base_name].value) \
+            and read[fee_name].box not in (read[base_name].box, read[paid_name].box):
+        return {}
+    amounts = sorted((v for v in row_values if v.kind == "amount"), key=lambda v: v.box[0])
+    pairs = [(base, paid) for paid in amounts for base in amounts
+             if base is not paid and _is_rated(float(base.value), float(paid.value), rates)]
+    if not pairs:
+        return {}
+    base, paid = pairs[0]
+    fees = [v for v in amounts if v is not base and v is not paid and float(v.value) >= float(base.value)]
+    cells = {base_name: base, paid_name: paid}
+    if fees:
+        cells[fee_name] = fees[0]  # the first such amount of the row: the fee is printed before the base
+    return cells
+
+
+def _is_rated(base: float, paid: float, rates: tuple[float, ...]) -> bool:
+    """Whether `paid` is `base` times one of `rates`, to the cent."""
+    return base > 0 and any(abs(round(base * rate + 1e-9, 2) - paid) < 0.006 for rate in rates)
 
 
 # Read by shape even when OCR lost their header; another column is read under its header, else, when the table

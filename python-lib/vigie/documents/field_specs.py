@@ -44,6 +44,10 @@ class TableSpec:
     amount_fallback: str = "last"
     after_amount: tuple[str, ...] = ()  # columns printed right of the act amount, nearest first: read so unheaded
     before_amount: tuple[str, ...] = ()  # columns printed left of the act amount, nearest first
+    # (base, reimbursement, fee) columns where reimbursement = base x a rate (one of `rates`, else the rate printed
+    # on the row) and fee >= base: read by that arithmetic when what is read under the headers does not add up
+    rated_columns: tuple[str, str, str] | tuple[()] = ()
+    rates: tuple[float, ...] = ()
 
 
 ADDRESS = "<address>"  # stands for a street address line in `FieldSpec.above`
@@ -297,7 +301,9 @@ TABLE_SPECS: dict[str, TableSpec] = {
                                "act_base": _BASE_HEADERS,
                                "act_amo": ("AMO", "Remb. AMO", "Remboursement AMO", "Part AMO", "Montant AMO",
                                            "Remb. SS", "Remboursement SS")},
-                              amount_fallback="first", after_amount=("act_base", "act_amo")),
+                              amount_fallback="first", after_amount=("act_base", "act_amo"),
+                              rated_columns=("act_base", "act_amo", "act_amount"),
+                              rates=(0.6, 0.7)),  # AMO rates of dental prostheses and care
     "optical_quote": TableSpec({"act_code": _CODE_HEADERS, "act_amount": ("Montant HT", "Montant", "Total"),
                                 "act_qty": _QTY_HEADERS, "act_unit_price": _UNIT_PRICE_HEADERS,
                                 "act_vat_rate": _VAT_RATE_HEADERS},
@@ -312,7 +318,8 @@ TABLE_SPECS: dict[str, TableSpec] = {
                                             "act_paid": ("Montant payé", "Payé", "Dépense", "Montant réglé",
                                                          "Frais réels", "Dépense engagée", "Montant facturé")},
                                            amount_fallback="rate", after_amount=("act_amc",),
-                                           before_amount=("act_rate", "act_base", "act_paid")),
+                                           before_amount=("act_rate", "act_base", "act_paid"),
+                                           rated_columns=("act_base", "act_amount", "act_paid")),
 }
 # The kind of value a table column holds; any other column holds amounts.
 COLUMN_KINDS = {"act_date": "date", "act_qty": "quantity", "act_rate": "percent", "act_vat_rate": "vat_rate"}

@@ -282,3 +282,15 @@ def test_the_salary_periods_of_a_sick_leave_attestation_are_read_row_by_row():
     assert (found["period_start_1"], found["period_end_1"], found["salary_1"]) == ("2024-01-01", "2024-01-31",
                                                                                   "2450.00")
     assert found["salary_2"] == "2450.00" and "salary_3" not in found and "salary_3" in reading.unread
+
+
+def test_a_quote_rows_base_reimbursement_and_fee_are_told_apart_by_arithmetic_when_headers_are_unread():
+    quote = make_page([
+        [(100, "Dent"), (250, "Code CCAM"), (500, "Libellé"), (1100, "Honoraires")],
+        [(100, "26"), (250, "HBLD038"), (500, "Couronne"), (1100, "72,00 €"), (1280, "220,00 €"), (1450, "120,00 €")],
+        [(100, "28"), (250, "HBFD017"), (500, "Inlay core"), (1100, "49,16 €"), (1280, "81,94 €"),
+         (1450, "81,94 €")],
+    ])
+    found = values(quote, "dental_quote")
+    assert (found["act_amount_1"], found["act_base_1"], found["act_amo_1"]) == ("220.00", "120.00", "72.00")
+    assert (found["act_amount_2"], found["act_base_2"], found["act_amo_2"]) == ("81.94", "81.94", "49.16")
