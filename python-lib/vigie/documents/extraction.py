@@ -29,7 +29,7 @@ LABEL_GAP = 1.6  # the words of one label are at most this many word heights apa
 # The words of one value are at most this many word heights apart: identifiers print wide group spaces, an amount's
 # thousands space is narrower (OCR boxes a group's first digit short, widening it) and the next table column is far.
 VALUE_GAP = {"nir": 3.0, "siret": 3.0, "iban": 3.0, "rpps": 3.0, "adeli": 3.0, "finess": 3.0, "nif": 3.0,
-             "number": 2.0, "bic": 1.2, "amount": 1.7, "integer_amount": 1.7}
+             "number": 2.0, "avis_reference": 3.0, "bic": 1.2, "amount": 1.7, "integer_amount": 1.7}
 DEFAULT_VALUE_GAP = 1.2
 MAX_VALUE_WORDS = 8  # an IBAN or a NIR printed in groups spans up to eight words
 LABEL_SIMILARITY = 86.0  # rapidfuzz ratio above which a run of words reads as a label
@@ -219,10 +219,10 @@ def _similarity(text: str, target: str) -> float:
 
 
 def _parse_decimal(text: str) -> Optional[str]:
-    """A small decimal as printed ("2,5": a number of tax parts); a comma OCR read as "1" ("215") is put back
-    when the digits after it are a quarter, half or three quarters, as tax parts always are."""
+    """A small decimal as printed ("2,5": a number of tax parts); a comma OCR read as "1" ("215") or lost ("25")
+    is put back when the digits after it are a quarter, half or three quarters, as tax parts always are."""
     raw = nz.clean_text(text)
-    lost_comma = re.fullmatch(r"(\d)[1l|](5|25|75)", raw)
+    lost_comma = re.fullmatch(r"(\d)[1l|]?(5|25|75)", raw)  # "215" or "25": no household counts 25 parts
     if lost_comma:
         return f"{lost_comma[1]},{lost_comma[2]}"
     return raw if re.fullmatch(r"\d{1,2}([,.]\d{1,2})?", raw) else None
@@ -238,6 +238,7 @@ def _checked(kind: str) -> Callable[[str], Optional[str]]:
 PARSERS: dict[str, Callable[[str], Optional[str]]] = {
     "date": nz.parse_date, "amount": nz.parse_amount, "integer_amount": lambda t: nz.parse_amount(t, True),
     "bic": nz.parse_bic, "name": nz.parse_name, "number": nz.parse_number, "year": nz.parse_year,
+    "avis_reference": nz.parse_avis_reference,
     "decimal": _parse_decimal, "code": nz.parse_act_code, "relation": nz.parse_relation,
     "quantity": nz.parse_quantity, "percent": nz.parse_percent, "vat_rate": nz.parse_vat_rate,
     **{k: _checked(k) for k in CHECKED_KINDS},
@@ -335,7 +336,7 @@ def confidence_features(cand: Candidate, hit: Optional[LabelHit], cost: float, s
     """What tells a right value from a wrong one, in the order of CONFIDENCE_FEATURES: how sure OCR was, how well
     its label matched and how close it sat, whether its key checks, its kind and how it was found."""
     checked = cand.kind in CHECKED_KINDS
-    kinds = [float(cand.kind == k) for k in ("date", "code", "number")]
+    kinds = [float(cand.kind == "date"), float(cand.kind == "code"), float(cand.kind in ("number", "avis_reference"))]
     return (cand.confidence, cand.ocr_min, 0.0 if hit is None else hit.similarity / 100.0, min(cost, 6.0),
             float(checked and cand.checksum_ok), float(checked and not cand.checksum_ok), kinds[0],
             float(cand.kind in ("amount", "integer_amount")), float(cand.kind == "name"), kinds[1], kinds[2],

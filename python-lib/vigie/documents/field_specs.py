@@ -224,7 +224,7 @@ _STATEMENT = (
 _TAX = (
     FieldSpec("numero_fiscal", "nif", ("Numéro fiscal", "N° fiscal", "Numéro fiscal du déclarant",
                                           "Identifiant fiscal", "Numéro SPI", "N° SPI")),
-    FieldSpec("reference_avis", "number", ("Référence de l'avis", "Réf. de l'avis", "Référence avis",
+    FieldSpec("reference_avis", "avis_reference", ("Référence de l'avis", "Réf. de l'avis", "Référence avis",
                                            "Référence de l'avis d'impôt", "Réf. avis", "N° d'avis", "Numéro d'avis",
                                            "N° de l'avis", "Numéro de l'avis", "Référence de l'avis d'imposition",
                                            "Identifiant de l'avis", "Référence")),

@@ -262,6 +262,13 @@ def parse_number(text: str) -> Optional[str]:
     return raw if sum(c.isdigit() for c in raw) >= 4 else None
 
 
+def parse_avis_reference(text: str) -> Optional[str]:
+    """The reference of a French tax notice: 13 characters, digits with at most one letter, printed in groups;
+    compact upper case (a postal code and town, "64000 PAU", is not one)."""
+    raw = re.sub(r"[\s\u00a0]", "", clean_text(text)).upper()
+    return raw if re.fullmatch(r"[0-9A-Z]{13}", raw) and sum(c.isalpha() for c in raw) <= 1 else None
+
+
 def parse_year(text: str) -> Optional[str]:
     """A four-digit year between 1900 and 2100."""
     raw = clean_text(text)

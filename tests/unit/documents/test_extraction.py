@@ -172,6 +172,7 @@ def test_a_total_ht_whose_label_ocr_lost_is_the_amount_below_the_acts_equal_to_t
 def test_a_number_of_tax_parts_gets_back_the_comma_ocr_read_as_a_one():
     assert values(make_page([[(100, "Nombre de parts"), (600, "215")]]), "tax_notice")["nb_parts"] == "2,5"
     assert values(make_page([[(100, "Nombre de parts"), (600, "3")]]), "tax_notice")["nb_parts"] == "3"
+    assert values(make_page([[(100, "Nombre de parts"), (600, "25")]]), "tax_notice")["nb_parts"] == "2,5"
 
 
 def test_the_complementary_share_column_is_read_and_a_printed_label_without_value_is_reported_unread():

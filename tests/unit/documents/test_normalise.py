@@ -117,3 +117,9 @@ def test_a_misread_civility_is_given_its_printed_form():
     assert [nz.parse_name(t) for t in reads] == ["M. Patrick GILLES", "M. Patrick GILLES", "Mme BAUDRY Josette",
                                                  "Mme FAIVRE Madeleine", "M. RAYNAUD Jacques"]
     assert nz.parse_name("Mme Anne LE GOFF") == "Mme Anne LE GOFF"
+
+
+def test_a_tax_notice_reference_is_thirteen_characters_not_a_postal_code():
+    assert nz.parse_avis_reference("25 83 594 659 626") == "2583594659626"
+    assert nz.parse_avis_reference("2175A12345678") == "2175A12345678"
+    assert nz.parse_avis_reference("64000 PAU") is None and nz.parse_avis_reference("87100") is None
