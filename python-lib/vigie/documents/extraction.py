@@ -624,9 +624,13 @@ def table_fields(lines: list[TextLine], table: TableSpec,
             elif (header := _column_header(headers.get(column, []), code_header)) is not None:
                 unread[f"{column}_{index}"] = header
         if table.rated_columns:
-            for name, cell in _rated_cells(table, index, row_values, found).items():
+            rated = _rated_cells(table, index, row_values, found)
+            for name, cell in rated.items():
                 found[name] = _field(name, cell, None, 1.0, "table")
                 unread.pop(name, None)
+            fee = f"{table.rated_columns[2]}_{index}"
+            if rated and fee not in rated and fee in found:  # what was read as the fee is the base or below it
+                unread[fee] = found.pop(fee).box
     return found, unread
 
 

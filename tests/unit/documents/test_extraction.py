@@ -295,3 +295,13 @@ def test_a_quote_rows_base_reimbursement_and_fee_are_told_apart_by_arithmetic_wh
     found = values(quote, "dental_quote")
     assert (found["act_amount_1"], found["act_base_1"], found["act_amo_1"]) == ("220.00", "120.00", "72.00")
     assert (found["act_amount_2"], found["act_base_2"], found["act_amo_2"]) == ("81.94", "81.94", "49.16")
+
+
+def test_a_fee_read_below_its_base_is_reported_unread_rather_than_kept():
+    quote = make_page([
+        [(100, "Dent"), (250, "Code CCAM"), (500, "Libellé"), (1100, "Honoraires")],
+        [(100, "26"), (250, "HBLD038"), (500, "Couronne"), (1100, "72,00 €"), (1450, "120,00 €")],
+    ])
+    reading = read_page(quote, "dental_quote")
+    found = {f.name: f.value for f in reading.fields}
+    assert (found["act_base_1"], found["act_amo_1"]) == ("120.00", "72.00") and "act_amount_1" in reading.unread
