@@ -123,3 +123,7 @@ def test_a_tax_notice_reference_is_thirteen_characters_not_a_postal_code():
     assert nz.parse_avis_reference("25 83 594 659 626") == "2583594659626"
     assert nz.parse_avis_reference("2175A12345678") == "2175A12345678"
     assert nz.parse_avis_reference("64000 PAU") is None and nz.parse_avis_reference("87100") is None
+
+
+def test_a_first_of_the_month_whose_one_ocr_glued_to_the_month_is_read():
+    assert [nz.parse_date(t) for t in ("laoût 2023", "ljuin 2024", "avril 2023")] == ["2023-08-01", "2024-06-01", None]
