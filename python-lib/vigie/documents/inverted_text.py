@@ -69,14 +69,10 @@ def _inside(box: Box, band: tuple[int, int, int, int]) -> bool:
     return x <= cx < x + w and y <= cy < y + h
 
 
-def _score(words: list) -> float:
-    """How much confident text words hold: the confidence summed over words of two letters or digits or more."""
-    return sum(w.confidence for w in words if w.confidence >= 0.5 and sum(c.isalnum() for c in w.text) >= 2)
-
-
-def read_dark_bands(image: np.ndarray, page: "OcrPage", read: Callable[[np.ndarray], "OcrPage"]) -> "OcrPage":
+def read_dark_bands(image: np.ndarray, page: "OcrPage", read: Callable[[np.ndarray], "OcrPage"],
+                    score: Callable[["OcrPage"], float]) -> "OcrPage":
     """`page` (the reading of `image`) with the words of each dark band read again by `read` on the lightened band,
-    in place of the words it held when that reads more confident text; the band's lines are put before the first
+    in place of the words it held when that reading `score`s higher; the band's lines are put before the first
     line printed below the band's top."""
     from vigie.documents.ocr import OcrPage, OcrWord
 
@@ -88,11 +84,12 @@ def read_dark_bands(image: np.ndarray, page: "OcrPage", read: Callable[[np.ndarr
     lines = page.lines()
     for band in bands:
         x, y = band[0] - BAND_MARGIN, band[1] - BAND_MARGIN
-        band_lines = [[OcrWord(w.text, (w.box[0] + x, w.box[1] + y, w.box[2] + x, w.box[3] + y), w.confidence, 0, 0)
-                       for w in line] for line in read(lighten_band(grey, solid, band)).lines()]
-        if _score([w for line in band_lines for w in line]) <= _score([w for line in lines for w in line
-                                                                         if _inside(w.box, band)]):
+        band_reading = read(lighten_band(grey, solid, band))
+        held = OcrPage(page.width, page.height, [w for line in lines for w in line if _inside(w.box, band)])
+        if score(band_reading) <= score(held):
             continue  # the page's reading read this band as well (a light band): kept
+        band_lines = [[OcrWord(w.text, (w.box[0] + x, w.box[1] + y, w.box[2] + x, w.box[3] + y), w.confidence, 0, 0)
+                       for w in line] for line in band_reading.lines()]
         lines = [kept for line in lines if (kept := [w for w in line if not _inside(w.box, band)])]
         at = next((i for i, line in enumerate(lines) if min(w.box[1] for w in line) >= band[1]), len(lines))
         lines[at:at] = band_lines

@@ -234,7 +234,7 @@ def _read_straightened(upright: np.ndarray, languages: str, rotation: int) -> tu
         straight, matrix = deskew(upright, skew)
     straight = erase_rules(straight)
     reading = read_dark_bands(straight, recognise(straight, languages, rotation, skew),
-                              lambda band: recognise(band, languages))
+                              lambda band: recognise(band, languages), _reading_score)
     return reading, straight, matrix
 
 

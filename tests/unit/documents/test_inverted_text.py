@@ -41,4 +41,4 @@ def test_a_page_without_a_dark_band_keeps_its_reading():
     page[150:153, 50:700] = 0  # a table rule
     page[:, 20:50] = 0  # a dark strip down the side
     reading = OcrPage(800, 300, [])
-    assert dark_bands(page[..., 0]) == [] and read_dark_bands(page, reading, lambda band: 1 / 0) is reading
+    assert dark_bands(page[..., 0]) == [] and read_dark_bands(page, reading, lambda band: 1 / 0, len) is reading
