@@ -126,6 +126,16 @@ def load_corpus(corpus: Path, ocr_dir: Path) -> tuple[pd.DataFrame, dict[str, di
     return labels, annotations, pages
 
 
+def timed_scans(watchlist: Watchlist, pages: dict, ids) -> tuple[dict[str, list], float]:
+    """Each page's watchlist hits, and the seconds spent scanning them all (the scans alone)."""
+    scanned, seconds = {}, 0.0
+    for doc in ids:
+        started = time.perf_counter()
+        scanned[doc] = watchlist.scan(pages[doc])
+        seconds += time.perf_counter() - started
+    return scanned, seconds
+
+
 def printed_values(annotation: dict, names: tuple[str, ...]) -> list[tuple[str, str]]:
     """(field, value as printed) of a page's fields among `names`, leaving out the field a forgery rewrote."""
     forged = (annotation.get("forgery") or {}).get("field")
@@ -152,11 +162,8 @@ def identifier_benchmark(labels: pd.DataFrame, annotations: dict, pages: dict, r
     missed: list[str] = []
     false_names: list[str] = []
     scores: list[float] = []
-    seconds = 0.0
-    for doc in labels["id"]:
-        started = time.perf_counter()
-        hits = watchlist.scan(pages[doc])
-        seconds += time.perf_counter() - started
+    scanned, seconds = timed_scans(watchlist, pages, labels["id"])
+    for doc, hits in scanned.items():
         hit_ids = {identifier_key(h.entry.value) for h in hits if h.entry.kind != "name"}
         hit_names = {name_key(h.entry.value) for h in hits if h.entry.kind == "name"}
         present_ids = {identifier_key(v) for _, v in printed_values(annotations[doc], IDENTIFIER_FIELDS)}
@@ -208,11 +215,8 @@ def random_watchlist_benchmark(labels: pd.DataFrame, annotations: dict, pages: d
     build_seconds = time.perf_counter() - started
     false_hits: list[str] = []
     collisions: list[str] = []
-    seconds = 0.0
-    for doc in labels["id"]:
-        started = time.perf_counter()
-        hits = watchlist.scan(pages[doc])
-        seconds += time.perf_counter() - started
+    scanned, seconds = timed_scans(watchlist, pages, labels["id"])
+    for doc, hits in scanned.items():
         printed = {identifier_key(f["value"]) for f in annotations[doc]["fields"]
                    if any(ch.isdigit() for ch in str(f["value"]))}
         for hit in hits:

@@ -778,6 +778,18 @@ def _act_row(band: list[Candidate], lines: list[TextLine]) -> bool:
 OWN_ROW_HEIGHTS = 2.5  # a value this many text heights or less from a code is in that code's (tall) row
 
 
+def value_rows(values: list[Candidate]) -> list[list[Candidate]]:
+    """Values grouped into printed rows, top to bottom: each value joins the row above when on the same row as what
+    that row holds so far (cells of one row that OCR read on separate lines meet again)."""
+    rows: list[list[Candidate]] = []
+    for value in sorted(values, key=lambda v: v.box[1]):
+        if rows and _same_row(value.box, union([v.box for v in rows[-1]])):
+            rows[-1].append(value)
+        else:
+            rows.append([value])
+    return rows
+
+
 def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidate],
                   lines: list[TextLine]) -> list[Box]:
     """Act rows between the header and the last code row that hold no code read (OCR lost a short one such as
@@ -789,12 +801,7 @@ def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidat
     loose = sorted((v for v in values if top < (v.box[1] + v.box[3]) / 2 < bottom
                     and not any(_same_row(v.box, code.box) for code in code_rows)
                     and all(abs((v.box[1] + v.box[3]) / 2 - c) >= apart for c in centres)), key=lambda v: v.box[1])
-    bands: list[list[Candidate]] = []
-    for value in loose:
-        if bands and _same_row(value.box, union([v.box for v in bands[-1]])):
-            bands[-1].append(value)
-        else:
-            bands.append([value])
+    bands = value_rows(loose)
     coded = [v.box for v in values if v.kind == "amount" and any(_same_row(v.box, code.box) for code in code_rows)]
     in_amount_column = (lambda band: any(v.kind == "amount" and any(_in_column(v.box, box, 0) for box in coded)
                                          for v in band))
@@ -883,13 +890,10 @@ def _fallback_cell(kind: str, row: list[Candidate], words: list[OcrWord], rule: 
 
 def _reimbursed(amounts: list[Candidate], words: list[OcrWord]) -> Optional[Candidate]:
     """The amount that equals another amount of the row times a printed rate ("70 %")."""
-    rates = [int(m[1]) for m in (re.fullmatch(r"(\d{1,3})%?", w.text) for w in words) if m and 0 < int(m[1]) <= 100]
-    for target in amounts:
-        for base in amounts:
-            if base is not target and any(abs(float(base.value) * r / 100 - float(target.value)) < 0.006
-                                          for r in rates):
-                return target
-    return None
+    rates = tuple(int(m[1]) / 100 for m in (re.fullmatch(r"(\d{1,3})%?", w.text) for w in words)
+                  if m and 0 < int(m[1]) <= 100)
+    return next((target for target in amounts for base in amounts
+                 if base is not target and _is_rated(float(base.value), float(target.value), rates)), None)
 
 
 def _restore_cents(cell: Candidate) -> Candidate:
@@ -908,12 +912,7 @@ def period_fields(lines: list[TextLine], columns: tuple[str, ...]) -> tuple[dict
     if not columns:
         return {}, {}
     values = find_candidates(lines, {"date", "amount"}, set())
-    rows: list[list[Candidate]] = []
-    for value in sorted(values, key=lambda v: v.box[1]):
-        if rows and _same_row(value.box, union([v.box for v in rows[-1]])):
-            rows[-1].append(value)
-        else:
-            rows.append([value])
+    rows = value_rows(values)
     whole: list[tuple[Candidate, Candidate, Candidate]] = []
     partial: list[Box] = []
     for row in rows:

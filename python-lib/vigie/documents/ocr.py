@@ -215,11 +215,14 @@ def _reads_across(word: OcrWord) -> bool:
     return len(word.text) < 4 or word.box[2] - word.box[0] > word.box[3] - word.box[1]
 
 
+def _confident_words(page: OcrPage) -> list[OcrWord]:
+    """The words read with some confidence that hold two letters or digits or more: what a page's text is judged by."""
+    return [w for w in page.words if w.confidence >= MIN_TEXT_CONFIDENCE and sum(c.isalnum() for c in w.text) >= 2]
+
+
 def _reading_score(page: OcrPage) -> float:
-    """How well a page reads upright: the confidence summed over confident words of two letters or digits or more
-    that run across the page."""
-    return sum(w.confidence for w in page.words
-               if w.confidence >= MIN_TEXT_CONFIDENCE and sum(c.isalnum() for c in w.text) >= 2 and _reads_across(w))
+    """How well a page reads upright: the confidence summed over its confident words that run across the page."""
+    return sum(w.confidence for w in _confident_words(page) if _reads_across(w))
 
 
 def _read_straightened(upright: np.ndarray, languages: str, rotation: int) -> tuple[OcrPage, np.ndarray,
@@ -296,8 +299,7 @@ def read_page(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> OcrPage:
 
 def text_height(page: OcrPage) -> float:
     """The median height in pixels of the confident words of two letters or digits or more (0 when none)."""
-    heights = [w.box[3] - w.box[1] for w in page.words
-               if w.confidence >= MIN_TEXT_CONFIDENCE and sum(c.isalnum() for c in w.text) >= 2]
+    heights = [w.box[3] - w.box[1] for w in _confident_words(page)]
     return float(np.median(heights)) if heights else 0.0
 
 
