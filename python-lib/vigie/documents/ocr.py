@@ -3,8 +3,8 @@
 `OcrPage` is the shape every later step reads (typing, field extraction, consistency checks, watchlist): words in
 reading order, each with its pixel box, a confidence in [0, 1] and the index of the text line it belongs to.
 `read_page` turns a page upright and straightens it before reading, then reads doubtful words a second time
-(`second_reading`); word boxes are on the upright page (the stored page turned by `rotation`), not on the
-straightened copy, so with no quarter turn they lie on the original pixels.
+(`second_reading`) and the ink no word covers (`unread_ink`); word boxes are on the upright page (the stored page
+turned by `rotation`), not on the straightened copy, so with no quarter turn they lie on the original pixels.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from vigie.documents.orientation import (
 )
 
 DEFAULT_LANGUAGES = "fra+eng"
-READER_VERSION = "3"  # steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading); a change invalidates cached pages
+READER_VERSION = "4"  # steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading, unread ink); a change invalidates cached pages
 MIN_TEXT_CONFIDENCE = 0.5  # a word below this confidence is not evidence that a page has text
 CONFIDENT_WORD = 0.6  # a word read at least this confidently counts towards a page reading well
 WELL_READ_SHARE = 0.7  # share of confident words above which a turn of the page is taken as upright
@@ -279,8 +279,9 @@ def rotations_to_try(image: np.ndarray) -> Iterator[int]:
 def read_page(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> OcrPage:
     """Turn a page upright, straighten its skew and read it; each turn is tried, most likely first, until one reads
     well (else the one that read best is kept); small print is read again enlarged; then doubtful words are read a
-    second time. The page records the rotation and skew found."""
-    from vigie.documents.second_reading import second_reading  # it builds on OcrPage: imported here, not above
+    second time and text-sized ink no word covers is read alone. The page records the rotation and skew found."""
+    from vigie.documents.second_reading import second_reading  # these build on OcrPage: imported here, not above
+    from vigie.documents.unread_ink import read_unread_ink
 
     if is_blank(image):
         return recognise(image, languages)  # whatever specks are there, as stored: no turn would read better
@@ -293,8 +294,8 @@ def read_page(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> OcrPage:
         if reads_well(reading):
             break
     reading, straight, matrix, size = best
-    return _on_upright(_read_small_text_enlarged(straight, reading) or second_reading(straight, reading),
-                       matrix, size)
+    reading = _read_small_text_enlarged(straight, reading) or second_reading(straight, reading)
+    return _on_upright(read_unread_ink(straight, reading), matrix, size)
 
 
 def text_height(page: OcrPage) -> float:

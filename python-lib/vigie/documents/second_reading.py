@@ -34,7 +34,7 @@ REREAD_BORDER = 10
 _readers = threading.local()
 
 
-def _line_reader(languages: str):
+def line_reader(languages: str):
     """One single-line Tesseract engine per thread and language set, created once."""
     import tesserocr
 
@@ -136,7 +136,7 @@ def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], langu
     text_height = int(np.median([w.box[3] - w.box[1] for w in line]))
     box = _run_box(run)
     median_top, median_bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
-    reader = _line_reader(languages)
+    reader = line_reader(languages)
     best = run
     for top, bottom in sorted({(box[1], box[3]), (median_top, median_bottom)}):
         words = read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader)

@@ -24,13 +24,17 @@ def _thin(lines: np.ndarray, across: tuple[int, int]) -> np.ndarray:
     return lines & (1 - thick)
 
 
-def rule_mask(grey: np.ndarray) -> np.ndarray:
-    """1 where a horizontal or vertical table rule (with its margin) lies on a grey page, else 0."""
-    dark = (grey < DARK_GREY).astype(np.uint8)
+def rules_in(dark: np.ndarray) -> np.ndarray:
+    """1 on the long, thin horizontal and vertical runs of a 0/1 ink mask, else 0."""
     across = RULE_THICKNESS + 1
     horizontal = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_LENGTH, 1)))
     vertical = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_LENGTH)))
-    rules = _thin(horizontal, (1, across)) | _thin(vertical, (across, 1))
+    return _thin(horizontal, (1, across)) | _thin(vertical, (across, 1))
+
+
+def rule_mask(grey: np.ndarray) -> np.ndarray:
+    """1 where a horizontal or vertical table rule (with its margin) lies on a grey page, else 0."""
+    rules = rules_in((grey < DARK_GREY).astype(np.uint8))
     for x, y, w, h in dark_bands(grey):  # the dark ground of a header bar between its text and its edge is no rule
         rules[max(0, y - RULE_THICKNESS):y + h + RULE_THICKNESS, max(0, x - RULE_THICKNESS):x + w + RULE_THICKNESS] = 0
     return cv2.dilate(rules, np.ones((2 * ERASE_MARGIN + 1, 2 * ERASE_MARGIN + 1), np.uint8))

@@ -1,0 +1,118 @@
+"""Ink the page's reading left without words, read alone: Tesseract's layout analysis drops short, isolated text
+(a one-digit quantity alone in its table cell, a small grey label beside a value) as noise, so no second reading
+of its words can bring it back.
+
+Ink is what is darker than the page's Otsu threshold. Word boxes are cleared from it, letters closed into words,
+and each remaining patch of a text line's height is cut out and read as one line (`second_reading.read_cut`).
+A confident reading joins the OCR line it sits on (a new line when none), so "N°" + "AMC" read as one label again.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from vigie.core.results import Box
+from vigie.documents.ocr import OcrPage, OcrWord, text_height
+from vigie.documents.table_rules import rules_in
+
+WORD_MARGIN = 2  # pixels around each read word cleared from the ink
+LETTER_GAP = 0.8  # text heights: ink closer than this across is one word
+TOUCHING = 0.25  # text heights: a patch this close to a read word is a clipped part of that word
+PATCH_HEIGHTS = (0.4, 1.6)  # text heights: a patch lower than this is a speck, higher a drawing or a logo
+MAX_PATCH_WIDTH = 25  # text heights: wider is a rule or a signature
+MIN_INK_SHARE = 0.08  # of a patch's box: fainter is noise
+MIN_PATCH_AREA = 0.1  # square text heights of ink a patch holds at least
+KEEP_CONFIDENCE = 0.75  # a patch's reading is kept when at least this confident
+MAX_PATCHES = 40  # per page, largest first: bounds the cost (about 5 ms a patch)
+
+
+def unread_patches(grey: np.ndarray, page: OcrPage) -> list[Box]:
+    """Boxes of text-sized ink patches no word of `page` covers, largest first (at most MAX_PATCHES)."""
+    height = text_height(page)
+    if height <= 0:
+        return []
+    threshold, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (grey < threshold).astype(np.uint8)
+    ink &= 1 - cv2.dilate(rules_in(ink), np.ones((3, 3), np.uint8))  # faint rules the reading kept box its cells in
+    for word in page.words:
+        x0, y0, x1, y1 = word.box
+        ink[max(0, y0 - WORD_MARGIN):y1 + WORD_MARGIN, max(0, x0 - WORD_MARGIN):x1 + WORD_MARGIN] = 0
+    closing = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(LETTER_GAP * height)), 1))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, closing), 8)
+    patches = []
+    for x, y, w, h, _ in stats[1:count]:
+        inked = int(ink[y:y + h, x:x + w].sum())
+        if (PATCH_HEIGHTS[0] * height <= h <= PATCH_HEIGHTS[1] * height and w <= MAX_PATCH_WIDTH * height
+                and inked >= MIN_INK_SHARE * w * h and inked >= MIN_PATCH_AREA * height * height):
+            patches.append((inked, (int(x), int(y), int(x + w), int(y + h))))
+    patches = [(inked, box) for inked, box in patches if not _touches_word(box, page, TOUCHING * height)]
+    patches.sort(key=lambda item: -item[0])
+    return [box for _, box in patches[:MAX_PATCHES]]
+
+
+def _touches_word(box: Box, page: OcrPage, gap: float) -> bool:
+    """Whether a read word ends or starts within `gap` pixels of a patch, on its rows: then the patch is the end
+    of a glyph the word's box clipped (the tail of a Q), not a word of its own."""
+    return any(min(box[3], w.box[3]) > max(box[1], w.box[1])
+               and max(w.box[0] - box[2], box[0] - w.box[2]) <= gap for w in page.words)
+
+
+def _line_of(box: Box, page: OcrPage) -> Optional[OcrWord]:
+    """A word of the line a patch sits on: the word overlapping the patch's rows most, if it overlaps half of
+    them; None when the patch is on no read line."""
+    best, best_overlap = None, 0.5 * (box[3] - box[1])
+    for word in page.words:
+        overlap = min(box[3], word.box[3]) - max(box[1], word.box[1])
+        if overlap > best_overlap:
+            best, best_overlap = word, overlap
+    return best
+
+
+def _mostly_inside(box: Box, other: Box) -> bool:
+    """Whether most of a box's width lies within another's columns, on overlapping rows: a word read in the
+    margin of a patch's cut is a neighbour already read, not the patch."""
+    across = min(box[2], other[2]) - max(box[0], other[0])
+    return across > 0.5 * (box[2] - box[0]) and min(box[3], other[3]) > max(box[1], other[1])
+
+
+def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
+    """The page with the confident readings of its unread ink patches added to the lines they sit on; `image` is
+    the page as it was read (same pixels as the word boxes)."""
+    from vigie.documents.second_reading import line_reader, read_cut
+
+    grey = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+    new_line = max((w.line for w in page.words), default=-1) + 1
+    added: list[OcrWord] = []
+    reader = None
+    for box in unread_patches(grey, page):
+        reader = reader or line_reader(page.languages)
+        model = _line_of(box, page) or OcrWord("", box, 0.0, new_line)
+        words = [w for w in read_cut(image, box, box[3] - box[1], model, reader)
+                 if w.confidence >= KEEP_CONFIDENCE and any(ch.isalnum() for ch in w.text)
+                 and _mostly_inside(w.box, box) and not any(_mostly_inside(w.box, o.box) for o in page.words)]
+        if words and model.line == new_line:
+            new_line += 1
+        added.extend(words)
+    if not added:
+        return page
+    return OcrPage(page.width, page.height, _merged(page.words, added), page.languages, page.rotation,
+                   page.skew_deg)
+
+
+def _merged(words: list[OcrWord], added: list[OcrWord]) -> list[OcrWord]:
+    """`words` with `added` put into their lines, left to right; a new line goes last."""
+    lines: dict[int, list[OcrWord]] = {}
+    for word in added:
+        lines.setdefault(word.line, []).append(word)
+    merged: list[OcrWord] = []
+    for word in words:
+        if word.line not in lines:
+            merged.append(word)
+        elif lines[word.line]:  # the line's first word: the whole line, sorted, in its place
+            line = [w for w in words if w.line == word.line] + lines[word.line]
+            merged.extend(sorted(line, key=lambda w: w.box[0]))
+            lines[word.line] = []
+    return merged + sorted((w for ws in lines.values() for w in ws), key=lambda w: (w.line, w.box[0]))

@@ -1,0 +1,51 @@
+"""Ink the page's reading left without words is read alone and joins the line it sits on; a clipped piece of a
+read word is not read as a word of its own."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from vigie.documents.ocr import OcrPage, OcrWord, recognise
+from vigie.documents.unread_ink import read_unread_ink, unread_patches
+
+FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+
+
+def row_page() -> np.ndarray:
+    """One table row: a drug name, a lone quantity digit far to its right, and a price."""
+    image = Image.new("RGB", (1200, 160), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    for x, text in ((40, "Amoxicilline"), (640, "3"), (900, "12,50")):
+        draw.text((x, 60), text, font=font, fill=(0, 0, 0))
+    return np.asarray(image)
+
+
+def reading_without(image: np.ndarray, dropped: str) -> OcrPage:
+    """Tesseract's reading of the row with one word taken out, as its layout analysis drops a lone digit."""
+    page = recognise(image)
+    assert dropped in {w.text for w in page.words}  # the test's premise: the word is readable
+    return OcrPage(page.width, page.height, [w for w in page.words if w.text != dropped])
+
+
+def test_a_lone_digit_the_reading_lost_is_read_into_its_line():
+    image = row_page()
+    reading = read_unread_ink(image, reading_without(image, "3"))
+    line = [w.text for w in reading.words if w.line == reading.words[0].line]
+    assert line == ["Amoxicilline", "3", "12,50"]
+    digit = next(w for w in reading.words if w.text == "3")
+    assert 630 <= digit.box[0] <= 650 and digit.confidence >= 0.75
+
+
+def test_a_page_read_whole_gains_nothing():
+    image = row_page()
+    page = recognise(image)
+    assert unread_patches(image[..., 0], page) == [] and read_unread_ink(image, page) is page
+
+
+def test_the_clipped_end_of_a_read_word_is_no_word():
+    image = row_page()
+    page = recognise(image)
+    clipped = [OcrWord(w.text, (w.box[0], w.box[1], w.box[2] - 14, w.box[3]), w.confidence, w.line)
+               if w.text == "Amoxicilline" else w for w in page.words]
+    assert unread_patches(image[..., 0], OcrPage(page.width, page.height, clipped)) == []
