@@ -22,6 +22,7 @@ from vigie.core.results import Box
 from vigie.documents import normalise as nz
 from vigie.documents.field_specs import (ADDRESS, FieldSpec, TableSpec, column_kind, field_specs, period_columns,
                                          table_spec)
+from vigie.documents.identifier_keys import nir_shaped
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
 
@@ -253,7 +254,40 @@ def find_candidates(lines: list[TextLine], kinds: set[str], blocked: set[tuple[i
         for kind in kinds:
             found.extend(_maximal(_line_candidates(line, kind, blocked)))
     found = [_restore_cents(c) if c.kind == "amount" and c.ocr_min < UNSURE_OCR else c for c in found]
+    if "name" in kinds:
+        found.extend(_wrapped_joint_names(lines, blocked))
     return _drop_identifier_parts(found)
+
+
+def _wrapped_joint_names(lines: list[TextLine], blocked: set[tuple[int, int]]) -> list[Candidate]:
+    """Joint names whose second surname wrapped onto the next line ("Mme Dorothée BLIN ou M. Gabriel" above
+    "MARECHAL"): the line and the line just below it, left-aligned with it, read as one name."""
+    found = []
+    for line in lines:
+        text = " ".join(w.text for w in line.words)
+        if not (" ou " in text or " et " in text) or any((line.index, i) in blocked for i in range(len(line.words))):
+            continue
+        below = _line_just_below(line, lines)
+        if below is None:
+            continue
+        words = line.words + below.words
+        value = nz.parse_name(" ".join(w.text for w in words))
+        if value is not None and nz.parse_name(text) is None:
+            found.append(Candidate("name", value, " ".join(w.text for w in words), line.index, 0, len(line.words),
+                                   union([w.box for w in words]), _reading_confidence(words), False,
+                                   _lowest_confidence(words)))
+    return found
+
+
+def _line_just_below(line: TextLine, lines: list[TextLine]) -> Optional[TextLine]:
+    """The text line printed right under `line` (within 1.5 line heights), starting where it starts."""
+    h = _height(line.words[0].box)
+    top, left = max(w.box[3] for w in line.words), line.words[0].box[0]
+    for other in lines:
+        first = other.words[0]
+        if other is not line and 0 <= first.box[1] - top <= 1.5 * h and abs(first.box[0] - left) <= h:
+            return other
+    return None
 
 
 def _line_candidates(line: TextLine, kind: str, blocked: set[tuple[int, int]]) -> list[Candidate]:
@@ -514,8 +548,8 @@ def unlabelled_fields(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedF
 
 def _unlabelled_choice(spec: FieldSpec, pool: list[Candidate], lines: list[TextLine],
                        beside: list[Box]) -> Optional[Candidate]:
-    if spec.kind in CHECKED_KINDS:
-        valid = [c for c in pool if c.checksum_ok]
+    if spec.kind in CHECKED_KINDS:  # the only valid one; else the only NIR-shaped one (printed with a wrong key)
+        valid = [c for c in pool if c.checksum_ok] or [c for c in pool if c.kind == "nir" and nir_shaped(c.value)]
         return valid[0] if len({c.value for c in valid}) == 1 else None
     if spec.kind != "name":
         return None
@@ -683,7 +717,8 @@ def _table_cell(lines: list[TextLine], table: TableSpec, headers: dict[str, list
             if column in table.after_amount:
                 return _ranked_cell(row_values, act_amount.box, table.after_amount, column, 1)
             if column in table.before_amount:
-                return _ranked_cell(row_values, act_amount.box, table.before_amount, column, -1)
+                alone = [v for v in row_values if v.kind != "quantity" or _stands_alone(v, _row_words(lines, row))]
+                return _ranked_cell(alone, act_amount.box, table.before_amount, column, -1)
             return None
         inside = [v for v in shaped if _in_column(v.box, header, 0.5 * _height(header))]
         return min(inside, key=lambda v: abs((v.box[0] + v.box[2]) / 2 - (header[0] + header[2]) / 2), default=None)
@@ -711,6 +746,14 @@ def _ranked_cell(row_values: list[Candidate], start: Box, chain: tuple[str, ...]
         if cell is not None:  # a column not printed (no VAT on a care invoice) is passed over
             edge = cell.box[2] if step > 0 else cell.box[0]
     return None
+
+
+def _stands_alone(value: Candidate, row_words: list[OcrWord]) -> bool:
+    """Whether a value fills its cell alone: no other word of its row within two of its heights ("10" of
+    "Cétirizine 10 mg" is no quantity)."""
+    gap = 2 * _height(value.box)
+    return not any(w.box[2] > value.box[0] - gap and w.box[0] < value.box[2] + gap
+                   and not (value.box[0] <= w.box[0] and w.box[2] <= value.box[2]) for w in row_words)
 
 
 def _header_row(headers: dict[str, list[LabelHit]]) -> Optional[Box]:

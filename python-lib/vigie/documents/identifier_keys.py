@@ -135,6 +135,17 @@ def check_nir(value: str) -> KeyCheck:
     return _stdnum_check("nir", "NIR", value, nir.validate)
 
 
+def nir_shaped(value: str) -> bool:
+    """Whether 15 digits are laid out as a NIR, whatever its key: sex 1, 2, 7 or 8, a birth month 01-12 (20 and
+    30-42 for unknown months, 50 and over for provisional numbers), a key 01-97. A number printed with a wrong key
+    still reads as a NIR; an invoice or contract number of 15 digits seldom does."""
+    number = compact(value)
+    if len(number) != 15 or not number.isdigit() or number[0] not in "1278":
+        return False
+    month, key = int(number[3:5]), int(number[13:])
+    return (1 <= month <= 12 or month == 20 or 30 <= month <= 42 or month >= 50) and 1 <= key <= 97
+
+
 def check_rpps(value: str) -> KeyCheck:
     """RPPS practitioner number: 11 digits, the last a Luhn key."""
     return _luhn_check("rpps", "RPPS number", value, 11)

@@ -38,7 +38,9 @@ NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "cod
                             "vitale", "teletransmission", "feuille", "soins"})
 _EDGE_PUNCT = "|:;,“”\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
-_CURRENCY = re.compile(r"\s*(€|¢|EUR|euros?)$", re.IGNORECASE)
+_CURRENCY = re.compile(r"(\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)
+_MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
+_ZERO_AS_O = re.compile(r"^[Oo](?=\s*(€|¢)$)")  # and its zero read as the letter
 _AMOUNT = re.compile(r"^-?(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[,.](\d{2}))?$")
 # Day, month, year with "/", "." or "-" between them; OCR may turn one separator into a space or drop it.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([\s/.\-]*)(\d{1,2})([\s/.\-]*)(\d{4})$")
@@ -75,7 +77,7 @@ def clean_text(text: str) -> str:
 def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
     """A French amount ("1 234,50 €", "1234.50", "20.00 EUR") as "1234.50"; an integer only with a currency
     sign, or grouped in thousands when `integer_ok`; None for anything else (rates "5,5 %", dates, codes)."""
-    body = clean_text(text)
+    body = _ZERO_AS_O.sub("0", _MISREAD_CURRENCY.sub("€", clean_text(text)))
     has_currency = bool(_CURRENCY.search(body))
     body = _CURRENCY.sub("", body).replace(" ,", ",").strip()
     if body.endswith("€"):
@@ -131,7 +133,7 @@ def parse_percent(text: str) -> Optional[str]:
 def parse_date(text: str) -> Optional[str]:
     """A French date (15/03/2024, 15.03.2024, 15-03-2024, "15 mars 2024", "1er mars 2024") as "2024-03-15"."""
     body = clean_text(text).replace("O", "0").replace("o", "0") if re.search(r"\d", text) else clean_text(text)
-    match = _NUMERIC_DATE.match(body)
+    match = _NUMERIC_DATE.match(body.rstrip("."))  # a speck after the year reads as a full stop
     if match and (match[2] or match[4]):
         day, month, year = int(match[1]), int(match[3]), int(match[5])
     else:

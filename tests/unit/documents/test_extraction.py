@@ -305,3 +305,30 @@ def test_a_fee_read_below_its_base_is_reported_unread_rather_than_kept():
     reading = read_page(quote, "dental_quote")
     found = {f.name: f.value for f in reading.fields}
     assert (found["act_base_1"], found["act_amo_1"]) == ("120.00", "72.00") and "act_amount_1" in reading.unread
+
+
+def test_a_joint_name_whose_second_surname_wrapped_onto_the_next_line_is_read_whole():
+    page = make_page([[(100, "AVIS D'IMPÔT 2024")], [(900, "M. Théodore BRIAND ou Mme Martine")], [(900, "BOURGEOIS")],
+                      [(900, "36 rue de Allain")], [(900, "38100 GRENOBLE")]])
+    assert values(page, "tax_notice")["taxpayer_name"] == "M. Théodore BRIAND ou Mme Martine BOURGEOIS"
+
+
+def test_a_nir_whose_label_ocr_lost_is_read_even_with_a_wrong_key_when_it_is_the_only_one():
+    wrong_key = "1 85 05 78 006 084 92"  # NIR 185057800608491 printed with key 92
+    card = make_page([[(100, "Horizon Prévoyance Santé")], [(100, "N"), (300, wrong_key)]])
+    assert values(card, "tp_card")["nir"] == "185057800608492"
+    two = make_page([[(100, "Horizon Prévoyance Santé")], [(100, "N"), (300, wrong_key)],
+                     [(100, "N"), (300, "2 61 01 37 906 714 93")]])
+    assert "nir" not in values(two, "tp_card")
+
+
+def test_a_quantity_whose_header_ocr_misread_is_the_lone_number_left_of_the_unit_price():
+    invoice = make_page([
+        [(100, "Code"), (300, "Désignation"), (800, "ate"), (950, "P.U. HT"), (1110, "TVA"), (1400, "Montant HT")],
+        [(100, "3400927812309"), (300, "Cétirizine 10 mg cp B/15"), (800, "3"), (950, "6,72 €"), (1110, "2,1 %"),
+         (1400, "20,16 €")],
+        [(100, "3400906571616"), (300, "Doliprane 500 mg"), (950, "3,58 €"), (1110, "2,1 %"), (1400, "3,58 €")],
+    ])
+    found = values(invoice, "invoice")
+    assert (found["act_qty_1"], found["act_unit_price_1"], found["act_vat_rate_1"]) == ("3", "6.72", "2.1")
+    assert "act_qty_2" not in found  # no quantity printed: "500" of the name is none

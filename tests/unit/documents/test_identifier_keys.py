@@ -71,3 +71,11 @@ def test_rib_key_and_the_rib_key_inside_an_iban():
 def test_french_iban_with_right_check_digits_but_a_wrong_rib_key_fails():
     verdict = keys.check_iban("FR0630006000011234567890188")  # mod 97 holds, RIB key 88 should be 89
     assert verdict.valid is False and "RIB key" in verdict.reason
+
+
+def test_a_nir_printed_with_a_wrong_key_is_still_nir_shaped_and_other_numbers_are_not():
+    wrong_key = NIR_PARIS[:-2] + ("01" if NIR_PARIS[-2:] != "01" else "02")
+    assert keys.nir_shaped(NIR_PARIS) and keys.nir_shaped(wrong_key) and not keys.check_nir(wrong_key).valid
+    assert not keys.nir_shaped("320240115000123")  # sex digit 3: an invoice number
+    assert not keys.nir_shaped("185157800608491")  # birth month 15
+    assert not keys.nir_shaped("18505780060849")  # 14 digits

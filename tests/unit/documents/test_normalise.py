@@ -127,3 +127,12 @@ def test_a_tax_notice_reference_is_thirteen_characters_not_a_postal_code():
 
 def test_a_first_of_the_month_whose_one_ocr_glued_to_the_month_is_read():
     assert [nz.parse_date(t) for t in ("laoût 2023", "ljuin 2024", "avril 2023")] == ["2023-08-01", "2024-06-01", None]
+
+
+def test_a_zero_amount_whose_euro_sign_ocr_read_as_a_c_is_read():
+    assert [nz.parse_amount(t) for t in ("Oc", "O€", "0 €", "3534¢€")] == ["0.00", "0.00", "0.00", "3534.00"]
+    assert nz.parse_amount("Oct") is None and nz.parse_amount("O") is None
+
+
+def test_a_date_followed_by_a_speck_read_as_a_full_stop_is_read():
+    assert nz.parse_date("31/03/2025.") == "2025-03-31" and nz.parse_date("31.03.2025") == "2025-03-31"
