@@ -47,6 +47,8 @@ MIN_LANGUAGE_WORDS = 8  # fewer alphabetic words than this: the language is "unk
 MIN_STOPWORD_SHARE = 0.04  # fewer function words than this share of the words: a language we do not list
 SMALL_TEXT_PX = 13  # words of a median height below this are read again enlarged (Tesseract wants ~20 px or more)
 ENLARGEMENT = 2
+STRETCH = 3  # small print is also read with its contrast to the paper multiplied by this (see contrast_stretched)
+PAPER_WINDOW = 15  # pixels (on the enlarged page) around a pixel where the paper's own grey is looked for
 TESSDATA_CANDIDATES = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                        "/usr/share/tessdata", "/usr/local/share/tessdata")
 
@@ -304,6 +306,15 @@ def text_height(page: OcrPage) -> float:
     return float(np.median(heights)) if heights else 0.0
 
 
+def contrast_stretched(image: np.ndarray) -> np.ndarray:
+    """A grey page with each pixel's darkness against the paper around it multiplied by STRETCH: faint print (a
+    card photographed small, grey on a tinted ground) comes out black on white, as Tesseract reads best."""
+    grey = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+    paper = cv2.dilate(grey, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))  # the lightest pixel around
+    darkness = paper.astype(np.int16) - grey.astype(np.int16)
+    return np.clip(255 - STRETCH * darkness, 0, 255).astype(np.uint8)
+
+
 def _read_small_text_enlarged(image: np.ndarray, reading: OcrPage) -> Optional[OcrPage]:
     """A page of small print (a card scanned at 200 dpi) read again twice as large, with its second reading and
     its boxes brought back to `image`; None when the print is not small or the enlarged page reads no better."""
@@ -313,7 +324,9 @@ def _read_small_text_enlarged(image: np.ndarray, reading: OcrPage) -> Optional[O
     if not 0 < height < SMALL_TEXT_PX:
         return None
     big = cv2.resize(image, None, fx=ENLARGEMENT, fy=ENLARGEMENT, interpolation=cv2.INTER_CUBIC)
-    enlarged = recognise(big, reading.languages, reading.rotation, reading.skew_deg)
+    readings = [(recognise(version, reading.languages, reading.rotation, reading.skew_deg), version)
+                for version in (big, contrast_stretched(big))]
+    enlarged, big = max(readings, key=lambda item: _reading_score(item[0]))  # ties keep the page as printed
     if _reading_score(enlarged) <= _reading_score(reading):
         return None
     enlarged = second_reading(big, enlarged)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from vigie.core.errors import VigieError
-from vigie.documents.ocr import OcrPage, OcrWord, guess_language, read_page, reads_well
+from vigie.documents.ocr import OcrPage, OcrWord, contrast_stretched, guess_language, read_page, reads_well
 from vigie.documents.ocr_store import read_ocr
 from vigie.documents.orientation import deskew
 from vigie.documents.recipes_ocr import PAGES_COLUMNS
@@ -235,3 +235,14 @@ def test_unknown_language_or_no_readable_page_fails_with_a_clear_message(project
         run_ocr(project, languages="fra+xyz")
     with pytest.raises(VigieError, match="no page could be read"):
         run_ocr(project, files="in/*.pdf")
+
+
+
+def test_faint_print_on_tinted_paper_is_stretched_to_black_on_white():
+    card = np.full((120, 400), 236, np.uint8)  # a tinted card
+    card[40:80, :200] = 246  # lighter in one corner: the paper's grey is found around each pixel, not page-wide
+    for x in range(20, 380, 12):
+        card[50:70, x:x + 2] = card[45, x] - 60  # faint strokes, 60 grey levels darker than their paper
+    stretched = contrast_stretched(card)
+    strokes, paper = stretched[50:70, 20:22], stretched[100:110, 20:380]
+    assert strokes.max() <= 255 - 3 * 55 and paper.min() >= 250
