@@ -137,7 +137,8 @@ def parse_date(text: str) -> Optional[str]:
     if match and (match[2] or match[4]):
         day, month, year = int(match[1]), int(match[3]), int(match[5])
     else:
-        long_date = re.sub(r"^[li|](?=[a-z]{3,} \d{4}$)", "1 ", fold(clean_text(text)))  # "laout 2023": the 1st
+        long_date = re.sub(r"^[li|]\s?(?=[a-z]{3,} \d{4}$)", "1 ", fold(clean_text(text)))  # "laout 2023": the 1st
+        long_date = re.sub(r"^(\d{1,2})(?=[a-z]{3,} \d{4}$)", r"\1 ", long_date)  # "1septembre 2022"
         match = _LONG_DATE.match(long_date)
         month_name = _month(match[2]) if match else None
         if month_name is None:

@@ -332,3 +332,24 @@ def test_a_quantity_whose_header_ocr_misread_is_the_lone_number_left_of_the_unit
     found = values(invoice, "invoice")
     assert (found["act_qty_1"], found["act_unit_price_1"], found["act_vat_rate_1"]) == ("3", "6.72", "2.1")
     assert "act_qty_2" not in found  # no quantity printed: "500" of the name is none
+
+
+def slanted(page: OcrPage, drop: float) -> OcrPage:
+    """The page as scanned fed in at a slant: each word lower by `drop` pixels per pixel across."""
+    return OcrPage(page.width, page.height, [
+        OcrWord(w.text, (w.box[0], w.box[1] + round(drop * w.box[0]), w.box[2], w.box[3] + round(drop * w.box[0])),
+                w.confidence, w.line) for w in page.words])
+
+
+def test_salary_periods_scanned_at_a_slant_keep_their_rows_apart():
+    drop = 0.025  # 37 pixels lower across 1,500: most of the row pitch
+    page = slanted(make_page([
+        [(100, "Période du"), (500, "au"), (1400, "Salaire brut soumis à cotisations")],
+        [(100, "01/10/2023"), (500, "31/10/2023")], [(100, "01/11/2023"), (500, "30/11/2023")],
+        [(100, "01/12/2023"), (500, "31/12/2023")], [(100, "Total des salaires"), (900, "Le total")],
+    ], leading=50), drop)
+    amounts = [OcrWord(text, (1500, y, 1600, y + 20), 0.95, 10 + i) for i, (text, y) in
+               enumerate(zip(("3 700,72 €", "3 835,85 €", "3 561,40 €"), (187, 237, 287)))]
+    found = values(OcrPage(page.width, page.height, page.words + amounts), "sick_leave")
+    assert [found.get(f"salary_{i}") for i in (1, 2, 3)] == ["3700.72", "3835.85", "3561.40"]
+    assert found["period_end_3"] == "2023-12-31"

@@ -136,3 +136,8 @@ def test_a_zero_amount_whose_euro_sign_ocr_read_as_a_c_is_read():
 
 def test_a_date_followed_by_a_speck_read_as_a_full_stop_is_read():
     assert nz.parse_date("31/03/2025.") == "2025-03-31" and nz.parse_date("31.03.2025") == "2025-03-31"
+
+
+def test_a_first_of_the_month_read_as_a_letter_or_glued_to_the_month_is_read():
+    assert [nz.parse_date(t) for t in ("I janvier 2023", "1septembre 2022", "12mars 2024")] == [
+        "2023-01-01", "2022-09-01", "2024-03-12"]
