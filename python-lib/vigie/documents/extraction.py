@@ -212,11 +212,20 @@ def _surname_particle(words: tuple[OcrWord, ...], synonym: str) -> bool:
     return head.isalpha() and head.isupper() and len(after) >= 2 and after.isalpha() and after.isupper()
 
 
+# Letters OCR takes for one another in short labels ("Du" read "ou" or "0u", "Au" read "av"), folded together.
+_SHORT_LABEL_CONFUSIONS = str.maketrans("d0qvwi1", "ooouull")
+CONFUSED_LABEL_SIMILARITY = 90.0
+
+
 def _similarity(text: str, target: str) -> float:
-    """100 for the same label key; a fuzzy ratio for labels long enough to tell apart (five characters on)."""
+    """100 for the same label key; a fuzzy ratio for labels long enough to tell apart (five characters on); a
+    short label (two to four characters) read with letters OCR confuses scores CONFUSED_LABEL_SIMILARITY."""
     if text == target:
         return 100.0
-    return fuzz.ratio(text, target) if len(target) >= 5 else 0.0
+    if len(target) >= 5:
+        return fuzz.ratio(text, target)
+    confused = len(target) >= 2 and text.translate(_SHORT_LABEL_CONFUSIONS) == target.translate(_SHORT_LABEL_CONFUSIONS)
+    return CONFUSED_LABEL_SIMILARITY if confused else 0.0
 
 
 def _parse_decimal(text: str) -> Optional[str]:

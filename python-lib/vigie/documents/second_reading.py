@@ -89,6 +89,13 @@ def _run_box(run: list[OcrWord]) -> Box:
             max(w.box[3] for w in run))
 
 
+def mostly_inside(box: Box, other: Box) -> bool:
+    """Whether most of a box's width lies within another's columns, on overlapping rows: a word read in the margin
+    of a cut is a neighbour already read."""
+    across = min(box[2], other[2]) - max(box[0], other[0])
+    return across > 0.5 * (box[2] - box[0]) and min(box[3], other[3]) > max(box[1], other[1])
+
+
 def read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord, reader) -> list[OcrWord]:
     """The words of one cut of the page, enlarged so text of `text_height` pixels is REREAD_HEIGHT high and read
     as one line; boxes back on the page, line and block those of `model`."""
@@ -132,14 +139,17 @@ def _mean_confidence(words: list[OcrWord]) -> float:
 def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], languages: str) -> list[OcrWord]:
     """The run read again, twice (between its own top and bottom, and between the line's median top and bottom:
     a speck stretching one box, or a neighbouring line merged into it, spoils one of the two), the more confident
-    reading kept; the run itself when neither beats the first reading."""
+    reading kept; the run itself when neither beats the first reading. A word read over a neighbour of the run
+    (a run's box drawn too wide takes in the next words) is that neighbour again, not kept twice."""
     text_height = int(np.median([w.box[3] - w.box[1] for w in line]))
     box = _run_box(run)
     median_top, median_bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
     reader = line_reader(languages)
+    neighbours = [w for w in line if all(w is not r for r in run)]
     best = run
     for top, bottom in sorted({(box[1], box[3]), (median_top, median_bottom)}):
-        words = read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader)
+        words = [w for w in read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader)
+                 if not any(mostly_inside(w.box, n.box) for n in neighbours)]
         if words and _mean_confidence(words) > _mean_confidence(best):
             best = words
     return best

@@ -71,17 +71,10 @@ def _line_of(box: Box, page: OcrPage) -> Optional[OcrWord]:
     return best
 
 
-def _mostly_inside(box: Box, other: Box) -> bool:
-    """Whether most of a box's width lies within another's columns, on overlapping rows: a word read in the
-    margin of a patch's cut is a neighbour already read, not the patch."""
-    across = min(box[2], other[2]) - max(box[0], other[0])
-    return across > 0.5 * (box[2] - box[0]) and min(box[3], other[3]) > max(box[1], other[1])
-
-
 def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
     """The page with the confident readings of its unread ink patches added to the lines they sit on; `image` is
     the page as it was read (same pixels as the word boxes)."""
-    from vigie.documents.second_reading import line_reader, read_cut
+    from vigie.documents.second_reading import line_reader, mostly_inside, read_cut
 
     grey = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
     new_line = max((w.line for w in page.words), default=-1) + 1
@@ -92,7 +85,7 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
         model = _line_of(box, page) or OcrWord("", box, 0.0, new_line)
         words = [w for w in read_cut(image, box, box[3] - box[1], model, reader)
                  if w.confidence >= KEEP_CONFIDENCE and any(ch.isalnum() for ch in w.text)
-                 and _mostly_inside(w.box, box) and not any(_mostly_inside(w.box, o.box) for o in page.words)]
+                 and mostly_inside(w.box, box) and not any(mostly_inside(w.box, o.box) for o in page.words)]
         if words and model.line == new_line:
             new_line += 1
         added.extend(words)

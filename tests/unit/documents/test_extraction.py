@@ -353,3 +353,10 @@ def test_salary_periods_scanned_at_a_slant_keep_their_rows_apart():
     found = values(OcrPage(page.width, page.height, page.words + amounts), "sick_leave")
     assert [found.get(f"salary_{i}") for i in (1, 2, 3)] == ["3700.72", "3835.85", "3561.40"]
     assert found["period_end_3"] == "2023-12-31"
+
+
+def test_short_labels_read_with_letters_ocr_confuses_still_lead_to_their_values():
+    page = make_page([[(100, "N° AMC"), (300, "42845095")], [(500, "ou 01/01/2025")], [(500, "av 31/12/2025")]])
+    found = values(page, "tp_card")
+    assert (found["valid_from"], found["valid_to"]) == ("2025-01-01", "2025-12-31")
+    assert found["amc_number"] == "42845095"

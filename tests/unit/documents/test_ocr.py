@@ -136,6 +136,14 @@ def test_a_number_read_doubtfully_is_read_again_from_the_pixels_and_stays_in_pla
     assert reread.words[0] == page.words[0]  # a confident word is left as read
 
 
+def test_a_doubtful_word_whose_box_covers_its_neighbour_does_not_read_the_neighbour_twice():
+    image, page = _printed_number_page("331163139", 0.95)
+    label = OcrWord("FNESS", (40, 88, 470, 112), 0.3, 0)  # drawn over the number too, as Tesseract sometimes does
+    reread = second_reading(image, OcrPage(900, 200, [label, page.words[1]]))
+    texts = [w.text for w in reread.words]
+    assert texts.count("331163139") == 1 and "FINESS" in texts
+
+
 def test_a_confident_reading_is_not_read_again():
     image, page = _printed_number_page("331168139", 0.95)  # wrong, but nothing says so: kept
     assert second_reading(image, page).words == page.words
