@@ -20,8 +20,15 @@ from rapidfuzz import fuzz
 
 from vigie.core.results import Box
 from vigie.documents import normalise as nz
-from vigie.documents.field_specs import (ADDRESS, FieldSpec, TableSpec, column_kind, field_specs, period_columns,
-                                         table_spec)
+from vigie.documents.field_specs import (
+    ADDRESS,
+    FieldSpec,
+    TableSpec,
+    column_kind,
+    field_specs,
+    period_columns,
+    table_spec,
+)
 from vigie.documents.identifier_keys import nir_shaped
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
@@ -882,8 +889,10 @@ def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidat
                     and all(abs((v.box[1] + v.box[3]) / 2 - c) >= apart for c in centres)), key=lambda v: v.box[1])
     bands = value_rows(loose, text_slope(lines))
     coded = [v.box for v in values if v.kind == "amount" and any(_same_row(v.box, code.box) for code in code_rows)]
-    in_amount_column = (lambda band: any(v.kind == "amount" and any(_in_column(v.box, box, 0) for box in coded)
-                                         for v in band))
+
+    def in_amount_column(band: list[Candidate]) -> bool:
+        return any(v.kind == "amount" and any(_in_column(v.box, box, 0) for box in coded) for v in band)
+
     return [union([v.box for v in band]) for band in bands
             if _act_row(band, lines) or (in_amount_column(band) and _act_row(band * 2, lines))]
 

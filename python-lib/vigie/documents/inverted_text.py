@@ -9,12 +9,16 @@ band. The page itself is read untouched: changing a few pixels of it makes Tesse
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import cv2
 import numpy as np
 
 from vigie.core.results import Box
+
+if TYPE_CHECKING:  # ocr imports this module: the type only, for annotations
+    from vigie.documents.ocr import OcrPage
+
 DARK_GREY = 128  # a pixel darker than this is ink or a dark ground
 MIN_BAND_WIDTH = 0.15  # share of the page width a band spans at least (a vertical strip or a logo is left alone)
 BAND_HEIGHTS = (15, 200)  # pixel heights of a band: taller than a rule, lower than a photo

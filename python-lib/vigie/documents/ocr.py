@@ -25,7 +25,6 @@ from PIL import Image
 from vigie.core.errors import VigieError
 from vigie.core.results import Box
 from vigie.documents.inverted_text import read_dark_bands
-from vigie.documents.table_rules import erase_rules
 from vigie.documents.orientation import (
     SKEW_MIN_CORRECTION_DEG,
     box_to_page,
@@ -37,9 +36,12 @@ from vigie.documents.orientation import (
     line_direction,
     turn_upright,
 )
+from vigie.documents.table_rules import erase_rules
 
 DEFAULT_LANGUAGES = "fra+eng"
-READER_VERSION = "5"  # steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading, unread ink); a change invalidates cached pages
+# steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading, unread ink): a change
+# invalidates cached pages
+READER_VERSION = "5"
 MIN_TEXT_CONFIDENCE = 0.5  # a word below this confidence is not evidence that a page has text
 CONFIDENT_WORD = 0.6  # a word read at least this confidently counts towards a page reading well
 WELL_READ_SHARE = 0.7  # share of confident words above which a turn of the page is taken as upright

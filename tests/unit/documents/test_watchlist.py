@@ -159,7 +159,8 @@ def test_a_date_printed_without_separators_is_not_a_slip_of_an_identifier():
 def test_a_nir_whose_key_ocr_lost_is_a_hit_but_not_one_with_another_key_or_followed_by_digits():
     watchlist = Watchlist([WatchlistEntry("nir", "141013164848436")])
     hits = watchlist.scan(_ocr(["N° SS 1 41 01 31 648 484 %"]))
-    assert [(h.entry.kind, h.score) for h in hits] == [("nir", 0.85)] and "key not read" in hits[0].to_evidence().message
+    assert [(h.entry.kind, h.score) for h in hits] == [("nir", 0.85)]
+    assert "key not read" in hits[0].to_evidence().message
     assert watchlist.scan(_ocr(["N° SS 1 41 01 31 648 484 36"]))[0].score == 1.0
     assert watchlist.scan(_ocr(["N° SS 1 41 01 31 648 484 71"])) == []  # a two-digit key read, and another one
     assert watchlist.scan(_ocr(["Réf 14101316484847"])) == []  # the body inside a longer number
