@@ -986,10 +986,34 @@ def _reimbursed(amounts: list[Candidate], words: list[OcrWord]) -> Optional[Cand
 
 def _restore_cents(cell: Candidate) -> Candidate:
     """An act amount whose decimal comma OCR dropped ("998 €" for "9,98 €"): act lines always print cents."""
-    if cell.kind != "amount" or re.search(r"[,.]\d\d", cell.text) or not cell.value.endswith(".00"):
-        return cell
-    digits = cell.value[:-3]
-    return replace(cell, value=f"{int(digits[:-2] or '0')}.{digits[-2:]}") if len(digits) >= 3 else cell
+    restored = _cents_restored(cell.value, cell.text) if cell.kind == "amount" else None
+    return replace(cell, value=restored) if restored is not None else cell
+
+
+def _cents_restored(value: str, text: str) -> Optional[str]:
+    """An amount read without its decimal comma ("121 €" read 121.00) with its last two digits as cents (1.21);
+    None when the text shows cents or the amount has fewer than three digits."""
+    if re.search(r"[,.]\d\d", text) or not value.endswith(".00") or len(value) < 6:
+        return None
+    digits = value[:-3]
+    return f"{int(digits[:-2] or '0')}.{digits[-2:]}"
+
+
+def commas_restored_by_arithmetic(chosen: dict[str, ExtractedField]) -> dict[str, ExtractedField]:
+    """The total HT, VAT or total TTC read without its decimal comma given its cents back when that alone makes
+    HT + VAT = TTC ("TVA 121 €" between 57,42 and 58,63 is 1,21)."""
+    names = ("total_ht", "vat", "total_ttc")
+    if not all(n in chosen for n in names):
+        return {}
+    cents = {n: round(float(chosen[n].value) * 100) for n in names}
+    if cents["total_ht"] + cents["vat"] == cents["total_ttc"]:
+        return {}
+    for name in names:
+        restored = _cents_restored(chosen[name].value, chosen[name].text)
+        trial = {**cents, name: round(float(restored) * 100)} if restored is not None else cents
+        if trial["total_ht"] + trial["vat"] == trial["total_ttc"]:
+            return {name: replace(chosen[name], value=restored)}
+    return {}
 
 
 def period_fields(lines: list[TextLine], columns: tuple[str, ...]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
@@ -1061,6 +1085,7 @@ def read_page(ocr: OcrPage, doc_type: str) -> PageReading:
     chosen.update(periods)
     chosen.update(total_ht_by_sum(specs, chosen, candidates))
     chosen.update(totals_by_arithmetic(specs, chosen, candidates))
+    chosen.update(commas_restored_by_arithmetic(chosen))
     unread.update(unread_periods)
     for hit in hits:
         if hit.field not in chosen and _shows_field(hit, lines):

@@ -110,10 +110,11 @@ def parse_vat_rate(text: str) -> Optional[str]:
 
 
 def parse_quantity(text: str) -> Optional[str]:
-    """A number of units billed on a line ("2", "x2"), 1 to 999; read in a quantity column only, where a lone
-    letter shaped like a one is that digit."""
+    """A number of units billed on a line ("2", "x2"), 1 to 999; read in a quantity column only, where a letter
+    shaped like a one is that digit ("ll" is 11)."""
     raw = clean_text(text).lstrip("x×").strip()
-    raw = "1" if raw in ONE_LOOKALIKES else raw  # a lone "1" is the digit OCR reads worst
+    if raw and len(raw) <= 3 and all(ch.isdigit() or ch in ONE_LOOKALIKES for ch in raw):
+        raw = "".join("1" if ch in ONE_LOOKALIKES else ch for ch in raw)  # "1" is the digit OCR reads worst: "ll"
     return str(int(raw)) if re.fullmatch(r"\d{1,3}", raw) and int(raw) > 0 else None
 
 
@@ -341,6 +342,8 @@ def _repaired_title(text: str) -> str:
 
 def _single_name(text: str) -> bool:
     tokens = text.split(" ")
+    if any(t in TITLES for t in tokens[1:-2]):
+        return False  # a civility opens a name: what precedes it ("Assuré(e) M. Franck PEREIRA") is not a name
     body = tokens[1:] if tokens and tokens[0] in TITLES else tokens
     if not 2 <= len(body) <= 5 or not all(_NAME_TOKEN.match(t) for t in body):
         return False

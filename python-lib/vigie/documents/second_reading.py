@@ -26,11 +26,14 @@ REREAD_CONFIDENCE = 0.6
 NUMBER_REREAD_CONFIDENCE = 0.9  # a word of REREAD_NUMBER_DIGITS digits or more read below this is doubtful too
 REREAD_NUMBER_DIGITS = 5
 REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
-REREAD_MIN_CHARS = 2  # letters or digits a run must hold to be worth reading again
 MAX_REREAD_RUNS = 10
 REREAD_HEIGHT = 28
 REREAD_MARGIN = 6
 REREAD_BORDER = 10
+# A lone character (a table cell's quantity) is also read larger and cut tighter: at 28 px with the usual margin,
+# Tesseract took a printed "1" for "L" or "a", which the larger, tighter cut read as "1".
+LONE_CHARACTER_HEIGHT = 40
+LONE_CHARACTER_MARGIN = 3
 _readers = threading.local()
 
 
@@ -60,7 +63,7 @@ def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
     runs: list[list[OcrWord]] = []
     previous: Optional[OcrWord] = None
     for word in line:
-        if not is_doubtful(word) or not any(ch.isalnum() for ch in word.text):  # a cell border ("|") ends a run too
+        if not is_doubtful(word) or not _may_be_text(word, text_height):  # a cell border ("|") ends a run too
             previous = None
             continue
         if previous is not None and word.box[0] - previous.box[2] <= REREAD_MAX_GAP * text_height:
@@ -71,14 +74,20 @@ def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
     return runs
 
 
+TEXT_TALL_SPECK = 0.7  # of the line's text height: a colon or a dot this tall is a character misread
+
+
+def _may_be_text(word: OcrWord, text_height: float) -> bool:
+    """Whether a word may hold letters or digits: it does, or it is a colon, dot or comma as tall as the line's
+    text (a lone "1" read ":"), not a cell border."""
+    return any(ch.isalnum() for ch in word.text) or (
+        all(ch in ":;.,'" for ch in word.text) and word.box[3] - word.box[1] >= TEXT_TALL_SPECK * text_height)
+
+
 def runs_to_reread(page: OcrPage) -> list[tuple[list[OcrWord], list[OcrWord]]]:
-    """(line, run of its doubtful words) pairs worth a second reading, least confident first: runs holding
-    REREAD_MIN_CHARS letters or digits or more, MAX_REREAD_RUNS at most."""
-    doubtful = []
-    for line in page.lines():
-        for run in doubtful_runs(line):
-            if sum(ch.isalnum() for w in run for ch in w.text) >= REREAD_MIN_CHARS:
-                doubtful.append((min(w.confidence for w in run), line, run))
+    """(line, run of its doubtful words) pairs worth a second reading, least confident first, MAX_REREAD_RUNS at
+    most; a lone character counts (a table cell's quantity "1" read "L")."""
+    doubtful = [(min(w.confidence for w in run), line, run) for line in page.lines() for run in doubtful_runs(line)]
     doubtful.sort(key=lambda item: item[0])
     return [(line, run) for _, line, run in doubtful[:MAX_REREAD_RUNS]]
 
@@ -96,17 +105,18 @@ def mostly_inside(box: Box, other: Box) -> bool:
     return across > 0.5 * (box[2] - box[0]) and min(box[3], other[3]) > max(box[1], other[1])
 
 
-def read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord, reader) -> list[OcrWord]:
-    """The words of one cut of the page, enlarged so text of `text_height` pixels is REREAD_HEIGHT high and read
-    as one line; boxes back on the page, line and block those of `model`."""
+def read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord, reader, read_height: int = REREAD_HEIGHT,
+             margin: int = REREAD_MARGIN) -> list[OcrWord]:
+    """The words of one cut of the page (`margin` pixels around `box`), enlarged so text of `text_height` pixels
+    is `read_height` high and read as one line; boxes back on the page, line and block those of `model`."""
     height, width = image.shape[:2]
-    x0, y0 = max(0, box[0] - REREAD_MARGIN), max(0, box[1] - REREAD_MARGIN)
-    x1, y1 = min(width, box[2] + REREAD_MARGIN), min(height, box[3] + REREAD_MARGIN)
+    x0, y0 = max(0, box[0] - margin), max(0, box[1] - margin)
+    x1, y1 = min(width, box[2] + margin), min(height, box[3] + margin)
     if x1 <= x0 or y1 <= y0:
         return []
     crop = image[y0:y1, x0:x1]
     crop = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
-    scale = max(1.0, REREAD_HEIGHT / max(1, text_height))
+    scale = max(1.0, read_height / max(1, text_height))
     if scale > 1:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     crop = cv2.copyMakeBorder(crop, *([REREAD_BORDER] * 4), cv2.BORDER_REPLICATE)
@@ -139,16 +149,22 @@ def _mean_confidence(words: list[OcrWord]) -> float:
 def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], languages: str) -> list[OcrWord]:
     """The run read again, twice (between its own top and bottom, and between the line's median top and bottom:
     a speck stretching one box, or a neighbouring line merged into it, spoils one of the two), the more confident
-    reading kept; the run itself when neither beats the first reading. A word read over a neighbour of the run
-    (a run's box drawn too wide takes in the next words) is that neighbour again, not kept twice."""
+    reading kept (a lone character is read a third time, larger); the run itself when none beats the first
+    reading. A word read over a neighbour of the run (a run's box drawn too wide takes in the next words) is that
+    neighbour again, not kept twice."""
     text_height = int(np.median([w.box[3] - w.box[1] for w in line]))
     box = _run_box(run)
     median_top, median_bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
     reader = line_reader(languages)
     neighbours = [w for w in line if all(w is not r for r in run)]
+    cuts = [(top, bottom, REREAD_HEIGHT, REREAD_MARGIN)
+            for top, bottom in sorted({(box[1], box[3]), (median_top, median_bottom)})]
+    if len(run) == 1 and len(run[0].text) == 1:
+        cuts.append((box[1], box[3], LONE_CHARACTER_HEIGHT, LONE_CHARACTER_MARGIN))
     best = run
-    for top, bottom in sorted({(box[1], box[3]), (median_top, median_bottom)}):
-        words = [w for w in read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader)
+    for top, bottom, read_height, margin in cuts:
+        words = [w for w in read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader, read_height,
+                                     margin)
                  if not any(mostly_inside(w.box, n.box) for n in neighbours)]
         if words and _mean_confidence(words) > _mean_confidence(best):
             best = words

@@ -360,3 +360,12 @@ def test_short_labels_read_with_letters_ocr_confuses_still_lead_to_their_values(
     found = values(page, "tp_card")
     assert (found["valid_from"], found["valid_to"]) == ("2025-01-01", "2025-12-31")
     assert found["amc_number"] == "42845095"
+
+
+def test_a_vat_read_without_its_comma_gets_its_cents_back_when_the_totals_then_add_up():
+    page = make_page([[(900, "Total HT"), (1300, "57,42 €")], [(900, "TVA"), (1300, "121€")],
+                      [(900, "Total TTC"), (1300, "58,63 €")]])
+    assert values(page, "invoice")["vat"] == "1.21"
+    page = make_page([[(900, "Total HT"), (1300, "57,42 €")], [(900, "TVA"), (1300, "1,35 €")],
+                      [(900, "Total TTC"), (1300, "58,63 €")]])
+    assert values(page, "invoice")["vat"] == "1.35"  # a wrong VAT printed with its cents stays as printed

@@ -98,6 +98,11 @@ def test_an_initial_counts_as_a_first_name():
     assert nz.parse_name("IDENTIFICATION DU") is None
 
 
+def test_a_misread_label_before_a_civility_is_not_part_of_the_name():
+    assert nz.parse_name("Aswrele M. Franck PEREIRA") is None  # the name starts at its civility
+    assert nz.parse_name("Jean M. DUPONT") == "Jean M. DUPONT"  # an initial, not a civility
+
+
 def test_letter_codes_are_the_nomenclatures_key_letters_as_ocr_reads_them():
     assert [nz.parse_act_code(t) for t in ("AMI", "K20", "cs", "Cc", "HBQK389")] == ["AMI", "K20", "CS", "C", "HBQK389"]
     assert [nz.parse_act_code(t) for t in ("NON", "SANS", "TOTAL", "CC")] == [None] * 4
@@ -110,6 +115,7 @@ def test_rates_quantities_and_vat_rates_as_printed_on_act_lines():
     rates = [nz.parse_vat_rate(t) for t in ("21%", "55", "20 %", "10", "1", "7 %")]
     assert rates == ["2.1", "5.5", "20", "10", None, None]
     assert [nz.parse_quantity(t) for t in ("3", "x2", "l", "0", "1,5")] == ["3", "2", "1", None, None]
+    assert [nz.parse_quantity(t) for t in ("ll", "1l", "la")] == ["11", "11", None]
 
 
 def test_a_misread_civility_is_given_its_printed_form():
