@@ -93,6 +93,25 @@ def test_a_unit_price_outside_the_reference_range_is_evidence():
     assert not _failed(statement, "social_security_statement")
 
 
+def test_a_price_misread_doubtfully_outside_its_range_asks_for_a_look_instead_of_failing():
+    consultation = {**_boxed({"act_code_1": "G", "act_qty_1": "1", "act_amount_1": "45.00"}),
+                    "act_unit_price_1": ("45.00", (1, 2, 3, 4), 0.74)}  # 25,00 misread
+    results = [r for r in check_page(consultation, "invoice") if r.kind == "tariff_out_of_range"]
+    assert [r.status for r in results] == [NOT_RUN] and "verify by hand" in results[0].message
+
+
+DENTAL_QUOTE = {"act_code_1": "HBLD634", "act_amount_1": "320.00", "act_base_1": "120.00", "act_amo_1": "72.00",
+                "act_code_2": "HBQK389", "act_amount_2": "7.98", "act_base_2": "7.98", "act_amo_2": "4.79",
+                "total_ttc": "327.98", "total_base": "127.98", "amo_share": "76.79"}
+
+
+def test_an_act_line_not_read_at_all_is_not_blamed_on_the_totals_but_a_forged_total_is():
+    unread_line = {k: v for k, v in DENTAL_QUOTE.items() if not k.endswith("_2")}  # the last line: no gap shows
+    assert not _failed(DENTAL_QUOTE, "dental_quote") and not _failed(unread_line, "dental_quote")
+    forged = _failed({**DENTAL_QUOTE, "total_ttc": "427.98"}, "dental_quote")
+    assert [(r.kind, r.evidence.field) for r in forged] == [("wrong_total", "total_ttc")]
+
+
 def test_a_check_missing_a_field_is_not_run_and_not_a_failure():
     fields = {k: v for k, v in PHARMACY_INVOICE.items() if k not in ("total_ht", "act_amount_2")}
     results = check_page(_boxed({**fields, "vat": "9.99"}), "invoice")  # wrong, but its base was not read
