@@ -357,12 +357,13 @@ def _drop_identifier_parts(candidates: list[Candidate]) -> list[Candidate]:
             if c.kind not in CHECKED_KINDS or not any(_inside(c, o) for o in confirmed)]
 
 
-def placement_cost(hit: LabelHit, cand: Candidate) -> Optional[float]:
+def placement_cost(hit: LabelHit, cand: Candidate, slope: float = 0.0) -> Optional[float]:
     """How far a value sits from its label, in label heights: after it on its line, right of it on the same
-    row, or below it and overlapping its columns; None when it is in none of these places."""
+    row, or below it and overlapping its columns; None when it is in none of these places. Rows are compared
+    levelled by the text's `slope` (a value far right on a slanted scan sits higher or lower than its label)."""
     h = _height(hit.box)
-    lx0, ly0, lx1, ly1 = hit.box
-    cx0, cy0, cx1, cy1 = cand.box
+    lx0, ly0, lx1, ly1 = _levelled(hit.box, slope)
+    cx0, cy0, cx1, cy1 = _levelled(cand.box, slope)
     centre = (cy0 + cy1) / 2
     if cand.line == hit.line and cand.start >= hit.end:
         return (cx0 - lx1) / h * 0.05
@@ -455,9 +456,10 @@ def _fits_title(cand: Candidate, spec: FieldSpec) -> bool:
     return cand.kind != "name" or not cand.value.startswith("Dr ") or "Dr" in spec.title
 
 
-def labelled_fields(specs: tuple[FieldSpec, ...], hits: list[LabelHit],
-                    candidates: list[Candidate]) -> dict[str, ExtractedField]:
-    """Each field's best value next to one of its labels; one value serves one field, closest pairs first."""
+def labelled_fields(specs: tuple[FieldSpec, ...], hits: list[LabelHit], candidates: list[Candidate],
+                    slope: float = 0.0) -> dict[str, ExtractedField]:
+    """Each field's best value next to one of its labels (rows levelled by the text's `slope`); one value serves
+    one field, closest pairs first."""
     by_kind: dict[str, list[Candidate]] = {}
     for cand in candidates:
         by_kind.setdefault(cand.kind, []).append(cand)
@@ -467,7 +469,7 @@ def labelled_fields(specs: tuple[FieldSpec, ...], hits: list[LabelHit],
         for cand in by_kind.get(spec_of[hit.field].kind, []):
             if not _fits_title(cand, spec_of[hit.field]):
                 continue
-            cost = placement_cost(hit, cand)
+            cost = placement_cost(hit, cand, slope)
             if cost is not None:
                 penalty = 0.0 if cand.checksum_ok or cand.kind not in CHECKED_KINDS else 0.5
                 penalty += 0.3 if hit.length <= 2 else 0.0  # "le", "N°": weak labels yield to longer ones
@@ -1075,7 +1077,7 @@ def read_page(ocr: OcrPage, doc_type: str) -> PageReading:
             if _in_context(h, specs, lines) and not (header_row and _same_row(h.box, header_row))]
     blocked = {(h.line, i) for h in hits for i in range(h.start, h.end)}
     candidates = find_candidates(lines, {s.kind for s in specs}, blocked)
-    chosen = labelled_fields(specs, hits, candidates)
+    chosen = labelled_fields(specs, hits, candidates, text_slope(lines))
     chosen.update(unlabelled_fields(specs, chosen, candidates, lines))
     unread: dict[str, Box] = {}
     if table is not None:

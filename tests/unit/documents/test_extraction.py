@@ -369,3 +369,14 @@ def test_a_vat_read_without_its_comma_gets_its_cents_back_when_the_totals_then_a
     page = make_page([[(900, "Total HT"), (1300, "57,42 €")], [(900, "TVA"), (1300, "1,35 €")],
                       [(900, "Total TTC"), (1300, "58,63 €")]])
     assert values(page, "invoice")["vat"] == "1.35"  # a wrong VAT printed with its cents stays as printed
+
+
+def test_a_total_far_right_of_its_label_on_a_slanted_scan_is_still_on_its_row():
+    drop = -0.02  # the right end 28 pixels higher across 1,400: more than half a line height
+    page = slanted(make_page([
+        [(100, "Période du"), (500, "au"), (1400, "Salaire brut soumis à cotisations")],
+        [(100, "01/10/2023"), (500, "31/10/2023"), (1400, "3 700,72 €")], [(100, "TOTAL")],
+    ]), drop)
+    total = OcrWord("3700,72€", (1400, 180 - 28, 1500, 200 - 28), 0.95, 9)
+    found = values(OcrPage(page.width, page.height, page.words + [total]), "sick_leave")
+    assert found["salary_total"] == "3700.72"
