@@ -219,20 +219,22 @@ def _surname_particle(words: tuple[OcrWord, ...], synonym: str) -> bool:
     return head.isalpha() and head.isupper() and len(after) >= 2 and after.isalpha() and after.isupper()
 
 
-# Letters OCR takes for one another in short labels ("Du" read "ou" or "0u", "Au" read "av"), folded together.
+# Letters OCR takes for one another ("Du" read "ou" or "0u", "Au" read "av", "Total" read "Tatal"), folded
+# together; "a" and "o" only in longer labels, where "au" and "du" are not both labels.
 _SHORT_LABEL_CONFUSIONS = str.maketrans("d0qvwi1", "ooouull")
+_LONG_LABEL_CONFUSIONS = str.maketrans("d0qvwi1a", "ooouullo")
 CONFUSED_LABEL_SIMILARITY = 90.0
 
 
 def _similarity(text: str, target: str) -> float:
-    """100 for the same label key; a fuzzy ratio for labels long enough to tell apart (five characters on); a
-    short label (two to four characters) read with letters OCR confuses scores CONFUSED_LABEL_SIMILARITY."""
+    """100 for the same label key; CONFUSED_LABEL_SIMILARITY for a label of two characters or more read with
+    letters OCR confuses; else a fuzzy ratio for labels long enough to tell apart (five characters on)."""
     if text == target:
         return 100.0
-    if len(target) >= 5:
-        return fuzz.ratio(text, target)
-    confused = len(target) >= 2 and text.translate(_SHORT_LABEL_CONFUSIONS) == target.translate(_SHORT_LABEL_CONFUSIONS)
-    return CONFUSED_LABEL_SIMILARITY if confused else 0.0
+    confusions = _SHORT_LABEL_CONFUSIONS if len(target) < 5 else _LONG_LABEL_CONFUSIONS
+    if len(target) >= 2 and text.translate(confusions) == target.translate(confusions):
+        return CONFUSED_LABEL_SIMILARITY
+    return fuzz.ratio(text, target) if len(target) >= 5 else 0.0
 
 
 def _parse_decimal(text: str) -> Optional[str]:

@@ -355,11 +355,13 @@ def test_salary_periods_scanned_at_a_slant_keep_their_rows_apart():
     assert found["period_end_3"] == "2023-12-31"
 
 
-def test_short_labels_read_with_letters_ocr_confuses_still_lead_to_their_values():
+def test_labels_read_with_letters_ocr_confuses_still_lead_to_their_values():
     page = make_page([[(100, "N° AMC"), (300, "42845095")], [(500, "ou 01/01/2025")], [(500, "av 31/12/2025")]])
     found = values(page, "tp_card")
     assert (found["valid_from"], found["valid_to"]) == ("2025-01-01", "2025-12-31")
     assert found["amc_number"] == "42845095"
+    invoice = values(make_page([[(900, "Tatal"), (1300, "125,10 €")]]), "invoice")  # "Total", a for o
+    assert invoice["total_ttc"] == "125.10"
 
 
 def test_a_vat_read_without_its_comma_gets_its_cents_back_when_the_totals_then_add_up():
