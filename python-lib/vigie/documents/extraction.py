@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from vigie.core.results import Box
 from vigie.documents import normalise as nz
+from vigie.documents.consistency import SUM_RULES, SumRule
 from vigie.documents.field_specs import (
     ADDRESS,
     FieldSpec,
@@ -1003,21 +1004,47 @@ def _cents_restored(value: str, text: str) -> Optional[str]:
     return f"{int(digits[:-2] or '0')}.{digits[-2:]}"
 
 
-def commas_restored_by_arithmetic(chosen: dict[str, ExtractedField]) -> dict[str, ExtractedField]:
-    """The total HT, VAT or total TTC read without its decimal comma given its cents back when that alone makes
-    HT + VAT = TTC ("TVA 121 €" between 57,42 and 58,63 is 1,21)."""
-    names = ("total_ht", "vat", "total_ttc")
-    if not all(n in chosen for n in names):
-        return {}
-    cents = {n: round(float(chosen[n].value) * 100) for n in names}
-    if cents["total_ht"] + cents["vat"] == cents["total_ttc"]:
-        return {}
-    for name in names:
-        restored = _cents_restored(chosen[name].value, chosen[name].text)
-        trial = {**cents, name: round(float(restored) * 100)} if restored is not None else cents
-        if trial["total_ht"] + trial["vat"] == trial["total_ttc"]:
-            return {name: replace(chosen[name], value=restored)}
-    return {}
+def commas_restored_by_arithmetic(chosen: dict[str, ExtractedField], doc_type: str) -> dict[str, ExtractedField]:
+    """Amounts read without their decimal comma given their cents back where that alone makes one of the type's
+    sums hold ("TVA 121 €" between HT 57,42 and TTC 58,63 is 1,21; an AMO share "609 €" completing the total is
+    6,09). A value printed with its cents is never changed: a forged amount stays as printed."""
+    restored: dict[str, ExtractedField] = {}
+    for rule in SUM_RULES.get(doc_type, ()):
+        terms = _rule_terms(rule, {**chosen, **restored})
+        if terms is None:
+            continue
+        values = {name: round(float(field.value) * 100) for name, field in terms.items()}
+        if _adds_up(rule, values):
+            continue
+        for name, field in terms.items():
+            cents = _cents_restored(field.value, field.text)
+            if cents is not None and _adds_up(rule, {**values, name: round(float(cents) * 100)}):
+                restored[name] = replace(field, value=cents)
+                break
+    return restored
+
+
+def _rule_terms(rule: SumRule, chosen: dict[str, ExtractedField]) -> Optional[dict[str, ExtractedField]]:
+    """The fields a sum rule adds up, its target first; None when its target or a required term was not read."""
+    names = [rule.target]
+    for term in (*rule.plus, *rule.minus):
+        name = term.rstrip("?")
+        if name.endswith("*"):
+            names += sorted(n for n in chosen if re.fullmatch(re.escape(name[:-1]) + r"\d+", n))
+        elif name in chosen:
+            names.append(name)
+        elif not term.endswith("?"):
+            return None
+    return {n: chosen[n] for n in names} if all(n in chosen for n in names) and len(names) > 1 else None
+
+
+def _adds_up(rule: SumRule, cents: dict[str, int]) -> bool:
+    """Whether target = plus terms - minus terms, on the terms present in `cents`."""
+    def total(terms: tuple[str, ...]) -> int:
+        prefixes = [t.rstrip("?") for t in terms]
+        return sum(v for n, v in cents.items() if n != rule.target and any(
+            n == p or (p.endswith("*") and re.fullmatch(re.escape(p[:-1]) + r"\d+", n)) for p in prefixes))
+    return cents[rule.target] == total(rule.plus) - total(rule.minus)
 
 
 def period_fields(lines: list[TextLine], columns: tuple[str, ...]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
@@ -1089,7 +1116,7 @@ def read_page(ocr: OcrPage, doc_type: str) -> PageReading:
     chosen.update(periods)
     chosen.update(total_ht_by_sum(specs, chosen, candidates))
     chosen.update(totals_by_arithmetic(specs, chosen, candidates))
-    chosen.update(commas_restored_by_arithmetic(chosen))
+    chosen.update(commas_restored_by_arithmetic(chosen, doc_type))
     unread.update(unread_periods)
     for hit in hits:
         if hit.field not in chosen and _shows_field(hit, lines):

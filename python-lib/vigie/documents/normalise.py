@@ -36,7 +36,7 @@ NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "cod
                             "impot", "finances", "publiques", "republique", "francaise", "identification",
                             "releve", "decompte", "attestation", "salaire", "carte", "tiers", "payant", "sesam",
                             "vitale", "teletransmission", "feuille", "soins"})
-_EDGE_PUNCT = "|:;,“”\"'«»()[]{}*_~`"
+_EDGE_PUNCT = "|:;,“”‘’„\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)
 _MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
@@ -283,7 +283,8 @@ def parse_year(text: str) -> Optional[str]:
 # Common French first names whose accents Tesseract tends to drop or swap ("Emile" for "Émile", "Inés" for
 # "Inès"): a first name read without its accents is given them back. Surnames, printed in capitals, are not.
 ACCENTED_FIRST_NAMES = tuple(
-    "Adèle Agnès Aimée Amélie Anaïs André Andrée Angèle Anaëlle Aurélie Aurélien Benoît Bérénice Cécile Céline "
+    "Adélaïde Adèle Agnès Aimé Aimée Célina Dorothée Éléonore François Françoise Honoré Joséphine Noémi Théodore "
+    "Timothée Amélie Anaïs André Andrée Angèle Anaëlle Aurélie Aurélien Benoît Bérénice Cécile Céline "
     "Chloé Clémence Clément Déborah Désiré Édith Édouard Élise Élisabeth Élodie Éloïse Émile Émilie "
     "Émilien Éric Étienne Eugène Évelyne Ève Félix Frédéric Frédérique Gaël Gaëlle "
     "Gaëtan Geneviève Gérald Gérard Grégoire Grégory Hélène Hervé Inès Irène Jérémie Jérémy Jérôme Joël Joëlle "

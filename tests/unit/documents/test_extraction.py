@@ -364,13 +364,16 @@ def test_labels_read_with_letters_ocr_confuses_still_lead_to_their_values():
     assert invoice["total_ttc"] == "125.10"
 
 
-def test_a_vat_read_without_its_comma_gets_its_cents_back_when_the_totals_then_add_up():
+def test_an_amount_read_without_its_comma_gets_its_cents_back_when_the_totals_then_add_up():
     page = make_page([[(900, "Total HT"), (1300, "57,42 €")], [(900, "TVA"), (1300, "121€")],
                       [(900, "Total TTC"), (1300, "58,63 €")]])
     assert values(page, "invoice")["vat"] == "1.21"
     page = make_page([[(900, "Total HT"), (1300, "57,42 €")], [(900, "TVA"), (1300, "1,35 €")],
                       [(900, "Total TTC"), (1300, "58,63 €")]])
     assert values(page, "invoice")["vat"] == "1.35"  # a wrong VAT printed with its cents stays as printed
+    shares = make_page([[(900, "Total TTC"), (1300, "250,00 €")], [(900, "Part AMO"), (1300, "609 €")],
+                        [(900, "Part mutuelle"), (1300, "200,00 €")], [(900, "Reste à charge"), (1300, "43,91 €")]])
+    assert values(shares, "optical_quote")["amo_share"] == "6.09"
 
 
 def test_a_total_far_right_of_its_label_on_a_slanted_scan_is_still_on_its_row():

@@ -26,7 +26,7 @@ def test_an_integer_is_an_amount_only_when_allowed():
 @pytest.mark.parametrize("text, expected", [
     ("15/03/2024", "2024-03-15"), ("15.03.2024", "2024-03-15"), ("15-03-2024", "2024-03-15"),
     ("15 mars 2024", "2024-03-15"), ("1er février 2024", "2024-02-01"), ("8 AOÛT 2023", "2023-08-08"),
-    ("01 01 2022", "2022-01-01"),
+    ("01 01 2022", "2022-01-01"), ("‘31/07/2023", "2023-07-31"),  # a speck read as a curly quote
 ])
 def test_french_dates_become_iso(text, expected):
     assert nz.parse_date(text) == expected
@@ -85,6 +85,7 @@ def test_names_get_back_the_accents_ocr_dropped_only_where_the_spelling_is_known
     assert nz.parse_name("Mme LOISEAU Inés") == "Mme LOISEAU Inès"
     assert nz.parse_name("CHRETIEN Caroline") == "CHRÉTIEN Caroline"  # a surname always spelled with its accent
     assert nz.parse_name("M. Henri FRANCOIS") == "M. Henri FRANÇOIS"
+    assert nz.parse_name("Dr Adélaide PEREIRA") == "Dr Adélaïde PEREIRA"
     assert nz.parse_name("SEGUIN Madeleine") == "SEGUIN Madeleine"  # printed both ways: left as read
 
 
