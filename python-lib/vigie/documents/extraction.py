@@ -650,7 +650,12 @@ def table_fields(lines: list[TextLine], table: TableSpec,
     cells = [_restore_cents(v) for v in find_candidates(lines, kinds, set())]
     values = [v for v in cells if v.kind in ("amount", "date")]  # what tells an act row
     amounts = [v for v in values if v.kind == "amount"]
-    codes = [c for c in find_candidates(lines, {"code"}, set()) if any(_same_row(a.box, c.box) for a in amounts)
+    slope = text_slope(lines)
+
+    def on_row(box: Box, row: Box) -> bool:  # rows compared levelled: a slanted scan's row rises or sinks across
+        return _same_row(_levelled(box, slope), _levelled(row, slope))
+
+    codes = [c for c in find_candidates(lines, {"code"}, set()) if any(on_row(a.box, c.box) for a in amounts)
              and (c.start == 0 or nz.in_capitals(c.text))]  # in small letters only where a row starts ("cp" ...)
     code_header = _code_header(headers, codes)
     if code_header is None:
@@ -665,7 +670,7 @@ def table_fields(lines: list[TextLine], table: TableSpec,
             unread[f"act_code_{index}"] = row
         else:
             found[f"act_code_{index}"] = _field(f"act_code_{index}", code, None, 0.0, "table")
-        row_values = [v for v in cells if _same_row(v.box, row)
+        row_values = [v for v in cells if on_row(v.box, row)
                       and not v.value.startswith("-")]  # an act is never billed a negative amount ("ADD -1,50")
         for column in sorted(table.columns, key=lambda c: c not in PRIMARY_COLUMNS):
             if column == "act_code":

@@ -385,3 +385,13 @@ def test_a_total_far_right_of_its_label_on_a_slanted_scan_is_still_on_its_row():
     total = OcrWord("3700,72€", (1400, 180 - 28, 1500, 200 - 28), 0.95, 9)
     found = values(OcrPage(page.width, page.height, page.words + [total]), "sick_leave")
     assert found["salary_total"] == "3700.72"
+
+
+def test_an_act_rows_line_total_far_right_on_a_slanted_scan_stays_in_its_row():
+    page = slanted(make_page([
+        [(150, "Code"), (400, "Désignation"), (980, "Qté"), (1120, "Prix unitaire"), (1400, "Montant")],
+        [(150, "FJH"), (400, "Forfait journalier"), (990, "11"), (1170, "20,00 €"), (1400, "220,00 €")],
+        [(900, "Total"), (1380, "220,00 €")],
+    ], leading=60), -0.03)  # the right end 38 pixels higher: above the code's row on the raw boxes
+    found = values(page, "invoice")
+    assert (found["act_qty_1"], found["act_unit_price_1"], found["act_amount_1"]) == ("11", "20.00", "220.00")
