@@ -122,13 +122,16 @@ _PERCENT = re.compile(r"^(\d{1,3})(?:[,.](\d{1,2}))?\s*(%?)$")
 
 
 def parse_percent(text: str) -> Optional[str]:
-    """A rate ("70 %", "5,5%", "2.1 %"; bare "20" in a rate column) as "70", "5.5": at most 100, two decimals
-    with the percent sign and one without it (so "20,00", an amount, is not a rate)."""
+    """A rate ("70 %", "5,5%", "2.1 %"; bare "20" in a rate column) as "70", "5.5": above 0 and at most 100, two
+    decimals with the percent sign and one without it (so "20,00", an amount, is not a rate; a lone "0" in a rate
+    column is a rate whose first digit OCR lost)."""
     match = _PERCENT.match(clean_text(text))
     if not match or int(match[1]) > 100 or (match[2] and len(match[2]) > 1 and not match[3]):
         return None
     decimals = (match[2] or "").rstrip("0")
-    return f"{int(match[1])}.{decimals}" if decimals else str(int(match[1]))
+    if decimals:
+        return f"{int(match[1])}.{decimals}"
+    return str(int(match[1])) if int(match[1]) > 0 else None
 
 
 def parse_date(text: str) -> Optional[str]:

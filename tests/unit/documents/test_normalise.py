@@ -112,7 +112,7 @@ def test_letter_codes_are_the_nomenclatures_key_letters_as_ocr_reads_them():
 
 def test_rates_quantities_and_vat_rates_as_printed_on_act_lines():
     assert [nz.parse_percent(t) for t in ("70 %", "5,5%", "2.1 %", "20", "5,50 %")] == ["70", "5.5", "2.1", "20", "5.5"]
-    assert [nz.parse_percent(t) for t in ("20,00", "150 %", "abc")] == [None] * 3
+    assert [nz.parse_percent(t) for t in ("20,00", "150 %", "abc", "0", "0 %")] == [None] * 5
     rates = [nz.parse_vat_rate(t) for t in ("21%", "55", "20 %", "10", "1", "7 %")]
     assert rates == ["2.1", "5.5", "20", "10", None, None]
     assert [nz.parse_quantity(t) for t in ("3", "x2", "l", "0", "1,5")] == ["3", "2", "1", None, None]
