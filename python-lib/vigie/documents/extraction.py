@@ -30,7 +30,7 @@ from vigie.documents.field_specs import (
     period_columns,
     table_spec,
 )
-from vigie.documents.identifier_keys import nir_shaped
+from vigie.documents.identifier_keys import SHAPED
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
 
@@ -229,12 +229,15 @@ CONFUSED_LABEL_SIMILARITY = 90.0
 
 def _similarity(text: str, target: str) -> float:
     """100 for the same label key; CONFUSED_LABEL_SIMILARITY for a label of two characters or more read with
-    letters OCR confuses; else a fuzzy ratio for labels long enough to tell apart (five characters on)."""
+    letters OCR confuses, or of four letters read without one; else a fuzzy ratio for labels long enough to tell
+    apart (five characters on)."""
     if text == target:
         return 100.0
     confusions = _SHORT_LABEL_CONFUSIONS if len(target) < 5 else _LONG_LABEL_CONFUSIONS
     if len(target) >= 2 and text.translate(confusions) == target.translate(confusions):
         return CONFUSED_LABEL_SIMILARITY
+    if len(target) == 4 and len(text) == 3 and any(target[:i] + target[i + 1:] == text for i in range(4)):
+        return CONFUSED_LABEL_SIMILARITY  # a four-letter label short of one letter ("RPP", "Dat")
     return fuzz.ratio(text, target) if len(target) >= 5 else 0.0
 
 
@@ -569,8 +572,9 @@ def unlabelled_fields(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedF
 
 def _unlabelled_choice(spec: FieldSpec, pool: list[Candidate], lines: list[TextLine],
                        beside: list[Box]) -> Optional[Candidate]:
-    if spec.kind in CHECKED_KINDS:  # the only valid one; else the only NIR-shaped one read clearly (a wrong key)
-        valid = [c for c in pool if c.checksum_ok] or [c for c in pool if c.kind == "nir" and nir_shaped(c.value)
+    if spec.kind in CHECKED_KINDS:  # the only valid one; else the only NIR- or RPPS-shaped one read clearly
+        shaped = SHAPED.get(spec.kind)  # (printed with a wrong key)
+        valid = [c for c in pool if c.checksum_ok] or [c for c in pool if shaped is not None and shaped(c.value)
                                                        and c.ocr_min >= CLEAR_READING]
         return valid[0] if len({c.value for c in valid}) == 1 else None
     if spec.kind != "name":

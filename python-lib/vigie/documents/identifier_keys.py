@@ -146,6 +146,16 @@ def nir_shaped(value: str) -> bool:
     return (1 <= month <= 12 or month == 20 or 30 <= month <= 42 or month >= 50) and 1 <= key <= 97
 
 
+def rpps_shaped(value: str) -> bool:
+    """Whether a number is laid out as an RPPS number, whatever its key: 11 digits starting 10, as every RPPS
+    number issued does (a part of a SIRET or a phone number seldom does)."""
+    number = compact(value)
+    return len(number) == 11 and number.isdigit() and number.startswith("10")
+
+
+SHAPED = {"nir": nir_shaped, "rpps": rpps_shaped}  # identifiers recognisable by their layout alone
+
+
 def check_rpps(value: str) -> KeyCheck:
     """RPPS practitioner number: 11 digits, the last a Luhn key."""
     return _luhn_check("rpps", "RPPS number", value, 11)

@@ -322,6 +322,14 @@ def test_a_nir_whose_label_ocr_lost_is_read_even_with_a_wrong_key_when_it_is_the
     assert "nir" not in values(two, "tp_card")
 
 
+def test_an_rpps_number_with_a_wrong_key_is_read_by_its_shape_or_a_label_short_of_a_letter():
+    practitioner = [[(100, "Dr Georges NOËL")], [(100, "Chirurgien-dentiste")]]
+    unlabelled = make_page([*practitioner, [(400, "10765949171")], [(400, "661 362 053 00687")]])
+    assert values(unlabelled, "dental_quote")["rpps"] == "10765949171"  # the SIRET's digits are not RPPS-shaped
+    labelled = make_page([*practitioner, [(100, "RPP"), (400, "10765949171")]])
+    assert values(labelled, "dental_quote")["rpps"] == "10765949171"
+
+
 def test_a_quantity_whose_header_ocr_misread_is_the_lone_number_left_of_the_unit_price():
     invoice = make_page([
         [(100, "Code"), (300, "Désignation"), (800, "ate"), (950, "P.U. HT"), (1110, "TVA"), (1400, "Montant HT")],
