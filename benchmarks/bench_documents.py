@@ -90,8 +90,10 @@ def print_report(result: dict) -> None:
             print(f"  {kind:22s} found {cell['found']}/{cell['injected']}  named {cell['named']}")
         for group, cell in scores["clean_pages"].items():
             alerted, pages = cell.get("pages_with_alert", 0), cell.get("pages", 0)
+            caught = cell.get("pages_alerting_on_forged_field")
             print(f"  clean {group:9s} pages with a false alert: {alerted}/{pages}"
-                  f"  by check: {scores['false_alerts_by_check'][group]}")
+                  f"  by check: {scores['false_alerts_by_check'][group]}"
+                  + (f"  (pages with an alert on the forged field: {caught})" if caught is not None else ""))
     print("\nWatchlist identifiers and names drawn from pages:")
     for kind, cell in result["watchlist"]["recall"].items():
         print(f"  {kind:8s} found {cell['found']}/{cell['listed']}")

@@ -63,3 +63,11 @@ def test_watchlist_recall_needs_a_hit_naming_the_entry_on_its_own_page():
     scores = watchlist_scores(hits, watchlist)
     assert scores["recall"]["iban"]["found"] == 1 and scores["recall"]["rpps"]["found"] == 0
     assert scores["hits_on_pages_without_entry"] == 1
+
+
+def test_an_alert_on_the_forged_field_catches_the_forgery_and_is_not_a_false_alert():
+    bad = IBAN[:-1] + "0"  # the forger's IBAN breaks its key
+    truth = {"a": _page("a", forged_field="iban", iban=IBAN), "b": _page("b", forged_field="bic", iban=IBAN)}
+    fields = _fields([("a", "iban", bad), ("b", "iban", bad)])
+    scores = consistency_scores(fields, truth)
+    assert scores["clean_pages"]["forged"] == {"pages": 2, "pages_with_alert": 1, "pages_alerting_on_forged_field": 1}

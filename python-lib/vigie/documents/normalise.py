@@ -40,7 +40,7 @@ _EDGE_PUNCT = "|:;,“”‘’„\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)
 _MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
-_ZERO_AS_O = re.compile(r"^[Oo](?=\s*(€|¢)$)")  # and its zero read as the letter
+_ZERO_AS_O = re.compile(r"^[Oo]0?(?=\s*(€|¢)$)")  # and its zero read as the letter ("O €", "O0 €")
 _AMOUNT = re.compile(r"^-?(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[,.](\d{2}))?$")
 # Day, month, year with "/", "." or "-" between them; OCR may turn one separator into a space or drop it.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([\s/.\-]*)(\d{1,2})([\s/.\-]*)(\d{4})$")

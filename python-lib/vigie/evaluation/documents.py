@@ -149,7 +149,8 @@ def injection_found(results: Iterable[CheckResult], injected: Mapping[str, str])
 def consistency_scores(fields: pd.DataFrame, truth: Mapping[str, PageTruth], split: Optional[str] = "test",
                        from_truth: bool = False) -> dict:
     """Recall per injected inconsistency and false alerts on clean pages (unforged and forged apart), running the
-    checks on the extracted fields, or on the printed truth with `from_truth` (the rules alone)."""
+    checks on the extracted fields, or on the printed truth with `from_truth` (the rules alone). On a forged page
+    an alert on a check involving the tampered field is the forgery caught, counted apart, not a false alert."""
     extracted = {} if from_truth else _page_fields(fields)
     recall: dict[str, Counter] = defaultdict(Counter)
     clean: dict[str, Counter] = {"unforged": Counter(), "forged": Counter()}
@@ -168,10 +169,14 @@ def consistency_scores(fields: pd.DataFrame, truth: Mapping[str, PageTruth], spl
             continue
         group = "forged" if page.forged_field else "unforged"
         failed = [r for r in results if r.status == FAILED]
-        clean[group].update(pages=1, pages_with_alert=int(bool(failed)))
-        alerts[group].update(r.kind for r in failed)
-        if failed and len(examples) < 20:
-            examples.append({"id": page_id, "alerts": [r.message for r in failed][:3]})
+        on_forgery = [r for r in failed if page.forged_field and page.forged_field in r.fields]  # caught, not false
+        false = [r for r in failed if r not in on_forgery]
+        clean[group].update(pages=1, pages_with_alert=int(bool(false)))
+        if group == "forged":
+            clean[group].update(pages_alerting_on_forged_field=int(bool(on_forgery)))
+        alerts[group].update(r.kind for r in false)
+        if false and len(examples) < 20:
+            examples.append({"id": page_id, "alerts": [r.message for r in false][:3]})
     return {"recall": {k: {**v, "recall": round(v["found"] / v["injected"], 4)} for k, v in sorted(recall.items())},
             "clean_pages": {g: dict(c) for g, c in clean.items()},
             "false_alerts_by_check": {g: dict(c) for g, c in alerts.items()},
