@@ -283,31 +283,42 @@ def find_candidates(lines: list[TextLine], kinds: set[str], blocked: set[tuple[i
 
 def _wrapped_joint_names(lines: list[TextLine], blocked: set[tuple[int, int]]) -> list[Candidate]:
     """Joint names whose second surname wrapped onto the next line ("Mme Dorothée BLIN ou M. Gabriel" above
-    "MARECHAL"): the line and the line just below it, left-aligned with it, read as one name."""
+    "MARECHAL"): the first words of the line (up to a gap wider than a name's) and of the line just below it,
+    left-aligned with it, read as one name; what OCR put on those lines further right is another column."""
     found = []
+    gap = VALUE_GAP.get("name", DEFAULT_VALUE_GAP)
     for line in lines:
-        text = " ".join(w.text for w in line.words)
-        if not (" ou " in text or " et " in text) or any((line.index, i) in blocked for i in range(len(line.words))):
+        head = _leading_words(line.words, gap)
+        text = " ".join(w.text for w in head)
+        if not (" ou " in text or " et " in text) or any((line.index, i) in blocked for i in range(len(head))):
             continue
-        below = _line_just_below(line, lines)
+        below = _line_just_below(head, lines)
         if below is None:
             continue
-        words = line.words + below.words
+        words = head + _leading_words(below.words, gap)
         value = nz.parse_name(" ".join(w.text for w in words))
         if value is not None and nz.parse_name(text) is None:
-            found.append(Candidate("name", value, " ".join(w.text for w in words), line.index, 0, len(line.words),
+            found.append(Candidate("name", value, " ".join(w.text for w in words), line.index, 0, len(head),
                                    union([w.box for w in words]), _reading_confidence(words), False,
                                    _lowest_confidence(words)))
     return found
 
 
-def _line_just_below(line: TextLine, lines: list[TextLine]) -> Optional[TextLine]:
-    """The text line printed right under `line` (within 1.5 line heights), starting where it starts."""
-    h = _height(line.words[0].box)
-    top, left = max(w.box[3] for w in line.words), line.words[0].box[0]
+def _leading_words(words: tuple[OcrWord, ...], gap: float) -> tuple[OcrWord, ...]:
+    """The first words of a line, up to the first gap wider than `gap` word heights."""
+    for i in range(1, len(words)):
+        if words[i].box[0] - words[i - 1].box[2] > gap * _height(words[i].box):
+            return words[:i]
+    return words
+
+
+def _line_just_below(words: tuple[OcrWord, ...], lines: list[TextLine]) -> Optional[TextLine]:
+    """The text line printed right under `words` (within 1.5 line heights), starting where they start."""
+    h = _height(words[0].box)
+    top, left = max(w.box[3] for w in words), words[0].box[0]
     for other in lines:
         first = other.words[0]
-        if other is not line and 0 <= first.box[1] - top <= 1.5 * h and abs(first.box[0] - left) <= h:
+        if first not in words and 0 <= first.box[1] - top <= 1.5 * h and abs(first.box[0] - left) <= h:
             return other
     return None
 
