@@ -311,10 +311,10 @@ def test_a_joint_name_whose_second_surname_wrapped_onto_the_next_line_is_read_wh
     page = make_page([[(100, "AVIS D'IMPÔT 2024")], [(900, "M. Théodore BRIAND ou Mme Martine")], [(900, "BOURGEOIS")],
                       [(900, "36 rue de Allain")], [(900, "38100 GRENOBLE")]])
     assert values(page, "tax_notice")["taxpayer_name"] == "M. Théodore BRIAND ou Mme Martine BOURGEOIS"
-    beside_a_column = make_page([[(100, "AVIS D'IMPÔT 2024")],
-                                 [(100, "Mme Cécile FLEURY ou Mme Anastasie"), (800, "Numéro fiscal 06 85 787 550 000")],
-                                 [(100, "CLEMENT"), (800, "Référence de l'avis 2540096324136")],
-                                 [(100, "72 rue Charlotte Benoit")], [(100, "64000 PAU")]])
+    beside_a_column = make_page([
+        [(100, "AVIS D'IMPÔT 2024")], [(100, "Mme Cécile FLEURY ou Mme Anastasie"), (800, "Numéro fiscal 06 85 787")],
+        [(100, "CLEMENT"), (800, "Référence de l'avis 2540096324136")],
+        [(100, "72 rue Charlotte Benoit")], [(100, "64000 PAU")]])
     name = values(beside_a_column, "tax_notice")["taxpayer_name"]
     assert name == "Mme Cécile FLEURY ou Mme Anastasie CLÉMENT"  # OCR joined the right column to the name's lines
 
