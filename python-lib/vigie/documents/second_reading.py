@@ -74,14 +74,15 @@ def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
     return runs
 
 
-TEXT_TALL_SPECK = 0.7  # of the line's text height: a colon or a dot this tall is a character misread
+TEXT_TALL_SPECK = 0.7  # of the line's text height: a colon, dot or cross this tall is a character misread
+RULE_MARKS = set("|¦-–—_=~")  # what OCR makes of a table's rules: never text
 
 
 def _may_be_text(word: OcrWord, text_height: float) -> bool:
-    """Whether a word may hold letters or digits: it does, or it is a colon, dot or comma as tall as the line's
-    text (a lone "1" read ":"), not a cell border."""
+    """Whether a word may hold letters or digits: it does, or it is punctuation as tall as the line's text (a
+    lone "1" read ":" or "+"), not a cell border."""
     return any(ch.isalnum() for ch in word.text) or (
-        all(ch in ":;.,'" for ch in word.text) and word.box[3] - word.box[1] >= TEXT_TALL_SPECK * text_height)
+        not set(word.text) & RULE_MARKS and word.box[3] - word.box[1] >= TEXT_TALL_SPECK * text_height)
 
 
 def runs_to_reread(page: OcrPage) -> list[tuple[list[OcrWord], list[OcrWord]]]:

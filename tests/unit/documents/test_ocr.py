@@ -144,11 +144,12 @@ def test_a_doubtful_word_whose_box_covers_its_neighbour_does_not_read_the_neighb
     assert texts.count("331163139") == 1 and "FINESS" in texts
 
 
-def test_a_lone_digit_first_read_as_a_tall_colon_is_read_again():
+@pytest.mark.parametrize("first_reading", [":", "+"])
+def test_a_lone_digit_first_read_as_tall_punctuation_is_read_again(first_reading):
     image = np.full((200, 900, 3), 255, np.uint8)
     cv2.putText(image, "Quantite", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
     cv2.putText(image, "1", (400, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
-    words = [OcrWord("Quantite", (40, 88, 190, 112), 0.95, 0), OcrWord(":", (400, 88, 420, 112), 0.01, 0)]
+    words = [OcrWord("Quantite", (40, 88, 190, 112), 0.95, 0), OcrWord(first_reading, (400, 88, 420, 112), 0.01, 0)]
     reread = second_reading(image, OcrPage(900, 200, words))
     assert [w.text for w in reread.words] == ["Quantite", "1"]
 
