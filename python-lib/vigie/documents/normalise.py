@@ -41,6 +41,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)
 _MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
 _ZERO_AS_O = re.compile(r"^[Oo]0?(?=\s*(€|¢)$)")  # and its zero read as the letter ("O €", "O0 €")
+_LETTER_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo]|[Oo](?=[,.]?\d)")  # "58 O78 €": a zero read as the letter beside digits
 _AMOUNT = re.compile(r"^-?(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[,.](\d{2}))?$")
 # Day, month, year with "/", "." or "-" between them; OCR may turn one separator into a space or drop it.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([\s/.\-]*)(\d{1,2})([\s/.\-]*)(\d{4})$")
@@ -77,7 +78,7 @@ def clean_text(text: str) -> str:
 def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
     """A French amount ("1 234,50 €", "1234.50", "20.00 EUR") as "1234.50"; an integer only with a currency
     sign, or grouped in thousands when `integer_ok`; None for anything else (rates "5,5 %", dates, codes)."""
-    body = _ZERO_AS_O.sub("0", _MISREAD_CURRENCY.sub("€", clean_text(text)))
+    body = _LETTER_O_IN_DIGITS.sub("0", _ZERO_AS_O.sub("0", _MISREAD_CURRENCY.sub("€", clean_text(text))))
     has_currency = bool(_CURRENCY.search(body))
     body = _CURRENCY.sub("", body).replace(" ,", ",").strip()
     if body.endswith("€"):

@@ -139,6 +139,7 @@ def test_a_first_of_the_month_whose_one_ocr_glued_to_the_month_is_read():
 
 def test_a_zero_amount_whose_euro_sign_ocr_read_as_a_c_is_read():
     assert [nz.parse_amount(t) for t in ("Oc", "O€", "0 €", "O0 €", "3534¢€")] == ["0.00"] * 4 + ["3534.00"]
+    assert [nz.parse_amount(t) for t in ("58 O78 €", "1O,50 €", "O,50 €")] == ["58078.00", "10.50", "0.50"]
     assert nz.parse_amount("Oct") is None and nz.parse_amount("O") is None
 
 
