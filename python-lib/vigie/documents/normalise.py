@@ -139,6 +139,8 @@ def parse_date(text: str) -> Optional[str]:
     """A French date (15/03/2024, 15.03.2024, 15-03-2024, "15 mars 2024", "1er mars 2024") as "2024-03-15"."""
     body = clean_text(text).replace("O", "0").replace("o", "0") if re.search(r"\d", text) else clean_text(text)
     match = _NUMERIC_DATE.match(body.rstrip("."))  # a speck after the year reads as a full stop
+    if not match and "/" in body:  # a space OCR put inside a number ("30/1 1/2022")
+        match = _NUMERIC_DATE.match(re.sub(r"(?<=\d) (?=\d)", "", body.rstrip(".")))
     if match and (match[2] or match[4]):
         day, month, year = int(match[1]), int(match[3]), int(match[5])
     else:

@@ -27,6 +27,7 @@ def test_an_integer_is_an_amount_only_when_allowed():
     ("15/03/2024", "2024-03-15"), ("15.03.2024", "2024-03-15"), ("15-03-2024", "2024-03-15"),
     ("15 mars 2024", "2024-03-15"), ("1er février 2024", "2024-02-01"), ("8 AOÛT 2023", "2023-08-08"),
     ("01 01 2022", "2022-01-01"), ("‘31/07/2023", "2023-07-31"),  # a speck read as a curly quote
+    ("30/1 1/2022", "2022-11-30"),  # a space inside the month
 ])
 def test_french_dates_become_iso(text, expected):
     assert nz.parse_date(text) == expected
