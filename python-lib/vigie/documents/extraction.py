@@ -680,6 +680,7 @@ def table_fields(lines: list[TextLine], table: TableSpec,
     found: dict[str, ExtractedField] = {}
     unread: dict[str, Box] = {}
     rows = _with_codeless_rows(_code_rows(codes, code_header), code_header, values, lines, 8.0 * slack)
+    values_by_row: list[list[Candidate]] = []
     for index, (code, row) in enumerate(rows, start=1):
         if code is None:
             unread[f"act_code_{index}"] = row
@@ -687,6 +688,7 @@ def table_fields(lines: list[TextLine], table: TableSpec,
             found[f"act_code_{index}"] = _field(f"act_code_{index}", code, None, 0.0, "table")
         row_values = [v for v in cells if on_row(v.box, row)
                       and not v.value.startswith("-")]  # an act is never billed a negative amount ("ADD -1,50")
+        values_by_row.append(row_values)
         for column in sorted(table.columns, key=lambda c: c not in PRIMARY_COLUMNS):
             if column == "act_code":
                 continue
@@ -707,7 +709,43 @@ def table_fields(lines: list[TextLine], table: TableSpec,
             fee = f"{table.rated_columns[2]}_{index}"
             if rated and fee not in rated and fee in found:  # what was read as the fee is the base or below it
                 unread[fee] = found.pop(fee).box
+    for name, cell in aligned_cells(table, values_by_row, found, slack).items():
+        found[name] = _field(name, cell, None, 1.0, "table")
+        unread.pop(name, None)
     return found, unread
+
+
+def aligned_cells(table: TableSpec, values_by_row: list[list[Candidate]], found: dict[str, ExtractedField],
+                  slack: float) -> dict[str, Candidate]:
+    """Cells a row left unassigned (its column's header unread, and the arithmetic that tells its columns apart
+    broken by a cell OCR lost), read by alignment: the one value of the column's kind in the row, read whole, that
+    starts or ends where the cells other rows read in that column start or end (two rows at least)."""
+    added: dict[str, Candidate] = {}
+    for column in table.columns:
+        if column == "act_code":
+            continue
+        boxes = [f.box for n, f in found.items() if _ACT_CELL.match(n) and _ACT_CELL.match(n)[1] == column]
+        if len(boxes) < 2:
+            continue
+        left, right = median(b[0] for b in boxes), median(b[2] for b in boxes)
+        for index, values in enumerate(values_by_row, start=1):
+            name = f"{column}_{index}"
+            used = {f.box for n, f in found.items() if n.endswith(f"_{index}")} | {
+                c.box for n, c in added.items() if n.endswith(f"_{index}")}
+            fits = [v for v in values if v.kind == column_kind(column) and v.box not in used and _whole(v)
+                    and min(abs(v.box[0] - left), abs(v.box[2] - right)) <= slack]
+            if name not in found and len(fits) == 1:
+                added[name] = fits[0]
+    return added
+
+
+def _whole(value: Candidate) -> bool:
+    """Whether a cell reads whole: an amount shows its cents, or had them given back ("47€" for "4,79 €" lost a
+    digit with its comma; act tables always print cents)."""
+    return value.kind != "amount" or bool(re.search(r"[,.]\d\d", value.text)) or not value.value.endswith(".00")
+
+
+_ACT_CELL = re.compile(r"^(act_[a-z_]+?)_(\d+)$")
 
 
 def _rated_cells(table: TableSpec, index: int, row_values: list[Candidate],

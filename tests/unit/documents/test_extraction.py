@@ -2,6 +2,7 @@
 act lines read as a table, and the recipe's one-row-per-field contract with a status row for a page that fails."""
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 from vigie.documents.extraction import confidence_model, extract, read_page
@@ -409,3 +410,21 @@ def test_an_act_rows_line_total_far_right_on_a_slanted_scan_stays_in_its_row():
     ], leading=60), -0.03)  # the right end 38 pixels higher: above the code's row on the raw boxes
     found = values(page, "invoice")
     assert (found["act_qty_1"], found["act_unit_price_1"], found["act_amount_1"]) == ("11", "20.00", "220.00")
+
+
+def test_cells_of_a_row_whose_arithmetic_broke_are_read_by_their_alignment_with_the_other_rows():
+    page = make_page([  # headers unread but the code's; row 2's base lost: its amounts cannot be told apart by rate
+        [(130, "Date des"), (290, "Nature"), (689, "Code"), (881, "Mom"), (1022, "rene"), (1168, "Taux"),
+         (1312, "Remb"), (1464, "Remb.")],
+        [(130, "27/12/2023"), (290, "Honoraire"), (690, "HDA"), (890, "9,18 €"), (1050, "9,18 €"), (1171, "70%"),
+         (1300, "6,43 €"), (1455, "2,75 €")],
+        [(130, "03/01/2024"), (290, "Avis ponctuel"), (689, "APC"), (883, "128,50 €"), (1171, "70%"),
+         (1300, "42,00 €"), (1455, "52,25 €")],
+        [(130, "28/01/2024"), (290, "Consultation"), (690, "C"), (892, "56,00 €"), (1050, "30,00 €"), (1171, "70%"),
+         (1304, "21,00 €"), (1453, "22,00 €")],
+    ], leading=55)
+    found = values(page, "social_security_statement")
+    assert (found["act_paid_2"], found["act_amount_2"], found["act_amc_2"]) == ("128.50", "42.00", "52.25")
+    assert "act_base_2" not in found
+    misread = OcrPage(page.width, page.height, [replace(w, text="47") if w.text == "42,00" else w for w in page.words])
+    assert "act_amount_2" not in values(misread, "social_security_statement")  # a cell read without its cents
