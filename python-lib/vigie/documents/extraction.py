@@ -617,13 +617,15 @@ _STREET = re.compile(r"^\d{1,4}(\s?(bis|ter))?\s+(rue|avenue|av|boulevard|bd|che
 
 
 def _line_below_starts(cand: Candidate, lines: list[TextLine], phrases: tuple[str, ...]) -> bool:
-    """Whether the text printed just below a candidate, left-aligned with it, starts with one of `phrases`
-    (ADDRESS for a street address)."""
+    """Whether the text printed just below a candidate, left-aligned or centred with it, starts with one of
+    `phrases` (ADDRESS for a street address)."""
     h = _height(cand.box)
+    centre = (cand.box[0] + cand.box[2]) / 2
     for line in lines:
-        words = [w for w in line.words if cand.box[3] - 0.2 * h <= w.box[1] <= cand.box[3] + 1.5 * h]
-        words = [w for w in words if w.box[0] >= cand.box[0] - 2 * h]
-        if not words or abs(words[0].box[0] - cand.box[0]) > 2 * h:
+        words = _leading_words(tuple(w for w in line.words if cand.box[3] - 0.2 * h <= w.box[1] <= cand.box[3] + 1.5 * h
+                                     and w.box[2] > cand.box[0] - 2 * h), DEFAULT_VALUE_GAP)
+        if not words or (abs(words[0].box[0] - cand.box[0]) > 2 * h
+                         and abs((words[0].box[0] + words[-1].box[2]) / 2 - centre) > 2 * h):
             continue
         text = nz.fold(" ".join(w.text for w in words))
         for phrase in phrases:

@@ -92,6 +92,9 @@ def test_an_unlabelled_name_is_the_one_printed_above_an_address():
     page = make_page([[(100, "CPAM de la Gironde")], [(100, "Mme DUFOUR Frédérique")],
                       [(100, "91 avenue de François")], [(100, "33000 BORDEAUX")]])
     assert values(page, "social_security_statement")["insured_name"] == "Mme DUFOUR Frédérique"
+    centred = make_page([[(147, "Dr Margot GILBERT")], [(145, "Pédiatre")],
+                         [(681, "MEYER Laure")], [(610, "Né(e) le 15 novembre 2010")]])  # a centred block
+    assert values(centred, "prescription")["patient_name"] == "MEYER Laure"
 
 
 def test_unknown_types_and_empty_pages_yield_no_field():
