@@ -349,7 +349,7 @@ def _repaired_title(text: str) -> str:
 
 def _single_name(text: str) -> bool:
     tokens = text.split(" ")
-    if any(t in TITLES for t in tokens[1:-2]):
+    if any(t in TITLES for t in tokens[1:-2]) or any(t in TITLES and t not in ("M.", "M") for t in tokens[1:]):
         return False  # a civility opens a name: what precedes it ("Assuré(e) M. Franck PEREIRA") is not a name
     body = tokens[1:] if tokens and tokens[0] in TITLES else tokens
     if not 2 <= len(body) <= 5 or not all(_NAME_TOKEN.match(t) for t in body):

@@ -103,6 +103,7 @@ def test_an_initial_counts_as_a_first_name():
 def test_a_misread_label_before_a_civility_is_not_part_of_the_name():
     assert nz.parse_name("Aswrele M. Franck PEREIRA") is None  # the name starts at its civility
     assert nz.parse_name("Jean M. DUPONT") == "Jean M. DUPONT"  # an initial, not a civility
+    assert nz.parse_name("AB Dr") is None and nz.parse_name("IC C Dr Charles") is None  # a monogram before "Dr"
 
 
 def test_letter_codes_are_the_nomenclatures_key_letters_as_ocr_reads_them():
