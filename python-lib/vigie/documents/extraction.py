@@ -726,7 +726,7 @@ def aligned_cells(table: TableSpec, values_by_row: list[list[Candidate]], found:
     for column in table.columns:
         if column == "act_code":
             continue
-        boxes = [f.box for n, f in found.items() if _ACT_CELL.match(n) and _ACT_CELL.match(n)[1] == column]
+        boxes = [f.box for n, f in found.items() if n.rsplit("_", 1)[0] == column]
         if len(boxes) < 2:
             continue
         left, right = median(b[0] for b in boxes), median(b[2] for b in boxes)
@@ -746,8 +746,6 @@ def _whole(value: Candidate) -> bool:
     digit with its comma; act tables always print cents)."""
     return value.kind != "amount" or bool(re.search(r"[,.]\d\d", value.text)) or not value.value.endswith(".00")
 
-
-_ACT_CELL = re.compile(r"^(act_[a-z_]+?)_(\d+)$")
 
 
 def _rated_cells(table: TableSpec, index: int, row_values: list[Candidate],
@@ -1070,41 +1068,44 @@ def commas_restored_by_arithmetic(chosen: dict[str, ExtractedField], doc_type: s
     6,09). A value printed with its cents is never changed: a forged amount stays as printed."""
     restored: dict[str, ExtractedField] = {}
     for rule in SUM_RULES.get(doc_type, ()):
-        terms = _rule_terms(rule, {**chosen, **restored})
+        fields = {**chosen, **restored}
+        terms = _rule_terms(rule, fields)
         if terms is None:
             continue
-        values = {name: round(float(field.value) * 100) for name, field in terms.items()}
-        if _adds_up(rule, values):
+        plus, minus = terms
+        cents = {name: round(float(fields[name].value) * 100) for name in (rule.target, *plus, *minus)}
+        if _adds_up(rule.target, plus, minus, cents):
             continue
-        for name, field in terms.items():
-            cents = _cents_restored(field.value, field.text)
-            if cents is not None and _adds_up(rule, {**values, name: round(float(cents) * 100)}):
-                restored[name] = replace(field, value=cents)
+        for name in cents:
+            value = _cents_restored(fields[name].value, fields[name].text)
+            if value is not None and _adds_up(rule.target, plus, minus, {**cents, name: round(float(value) * 100)}):
+                restored[name] = replace(fields[name], value=value)
                 break
     return restored
 
 
-def _rule_terms(rule: SumRule, chosen: dict[str, ExtractedField]) -> Optional[dict[str, ExtractedField]]:
-    """The fields a sum rule adds up, its target first; None when its target or a required term was not read."""
-    names = [rule.target]
-    for term in (*rule.plus, *rule.minus):
-        name = term.rstrip("?")
-        if name.endswith("*"):
-            names += sorted(n for n in chosen if re.fullmatch(re.escape(name[:-1]) + r"\d+", n))
-        elif name in chosen:
-            names.append(name)
-        elif not term.endswith("?"):
-            return None
-    return {n: chosen[n] for n in names} if all(n in chosen for n in names) and len(names) > 1 else None
+def _rule_terms(rule: SumRule, chosen: dict[str, ExtractedField]) -> Optional[tuple[list[str], list[str]]]:
+    """The names of the fields a sum rule adds and subtracts ("act_amount_*" is every act line read); None when
+    its target or a required term was not read, or it has no term."""
+    if rule.target not in chosen:
+        return None
+    plus: list[str] = []
+    minus: list[str] = []
+    for terms, names in ((rule.plus, plus), (rule.minus, minus)):
+        for term in terms:
+            name = term.rstrip("?")
+            if name.endswith("*"):
+                names += sorted(n for n in chosen if n.startswith(name[:-1]) and n[len(name) - 1:].isdigit())
+            elif name in chosen:
+                names.append(name)
+            elif not term.endswith("?"):
+                return None
+    return (plus, minus) if plus or minus else None
 
 
-def _adds_up(rule: SumRule, cents: dict[str, int]) -> bool:
-    """Whether target = plus terms - minus terms, on the terms present in `cents`."""
-    def total(terms: tuple[str, ...]) -> int:
-        prefixes = [t.rstrip("?") for t in terms]
-        return sum(v for n, v in cents.items() if n != rule.target and any(
-            n == p or (p.endswith("*") and re.fullmatch(re.escape(p[:-1]) + r"\d+", n)) for p in prefixes))
-    return cents[rule.target] == total(rule.plus) - total(rule.minus)
+def _adds_up(target: str, plus: list[str], minus: list[str], cents: dict[str, int]) -> bool:
+    """Whether the target is the plus terms less the minus terms, to the cent."""
+    return cents[target] == sum(cents[n] for n in plus) - sum(cents[n] for n in minus)
 
 
 def period_fields(lines: list[TextLine], columns: tuple[str, ...]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
