@@ -656,18 +656,18 @@ def _same_row(box: Box, row: Box) -> bool:
     return offset <= 0.5 * _height(row) + 0.8 * min(_height(row), _height(box))
 
 
-def table_fields(lines: list[TextLine], table: TableSpec,
-                 headers: dict[str, list[LabelHit]]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
+def table_fields(lines: list[TextLine], table: TableSpec, headers: dict[str, list[LabelHit]],
+                 slope: float) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
     """Act lines read as a table: below the code column's header, each act code in that column with an amount on
     its row starts a row, and the row's amount (and date) is the value of that shape in the matching column.
     Without a readable code header, the code column is the largest set of codes aligned one above the other.
-    `headers` are the table's column header hits (see `column_hits`). Also returns, name -> box, what is printed
+    `headers` are the table's column header hits (see `column_hits`); rows are compared on boxes levelled by the
+    text's `slope` (see `text_slope`). Also returns, name -> box, what is printed
     but not read: the cells of a column whose header is on the header row, and act rows whose code OCR lost."""
     kinds = {"amount", "date"} | {column_kind(column) for column in table.columns if column != "act_code"}
     cells = [_restore_cents(v) for v in find_candidates(lines, kinds, set())]
     values = [v for v in cells if v.kind in ("amount", "date")]  # what tells an act row
     amounts = [v for v in values if v.kind == "amount"]
-    slope = text_slope(lines)
 
     def on_row(box: Box, row: Box) -> bool:  # rows compared levelled: a slanted scan's row rises or sinks across
         return _same_row(_levelled(box, slope), _levelled(row, slope))
@@ -681,7 +681,7 @@ def table_fields(lines: list[TextLine], table: TableSpec,
     codes = [c for c in codes if c.box[1] > code_header[3] - 0.2 * slack and _in_column(c.box, code_header, slack)]
     found: dict[str, ExtractedField] = {}
     unread: dict[str, Box] = {}
-    rows = _with_codeless_rows(_code_rows(codes, code_header), code_header, values, lines, 8.0 * slack)
+    rows = _with_codeless_rows(_code_rows(codes, code_header), code_header, values, lines, 8.0 * slack, slope)
     values_by_row: list[list[Candidate]] = []
     for index, (code, row) in enumerate(rows, start=1):
         if code is None:
@@ -875,14 +875,14 @@ _NOT_ACT_ROW = ("total", "sous-total", "tva", "remise", "net", "montant")  # fir
 
 
 def _with_codeless_rows(code_rows: list[Candidate], header: Box, values: list[Candidate], lines: list[TextLine],
-                        max_gap: float) -> list[tuple[Optional[Candidate], Box]]:
+                        max_gap: float, slope: float) -> list[tuple[Optional[Candidate], Box]]:
     """The table's act rows top to bottom, each with its code or None when OCR lost the code: the rows of codes
     and the rows between them that look like act rows, down to a vertical gap of `max_gap` that ends the table,
     then those printed right before the first row or after the last."""
     if not code_rows:
         return []
     rows: list[tuple[Optional[Candidate], Box]] = [(code, code.box) for code in code_rows]
-    rows += [(None, box) for box in _rows_between(code_rows, header, values, lines)]
+    rows += [(None, box) for box in _rows_between(code_rows, header, values, lines, slope)]
     rows = _until_gap(sorted(rows, key=lambda row: row[1][1]), max_gap)
     boxes = [box for _, box in rows]
     return ([(None, box) for box in _rows_beyond(boxes, header, values, lines, -1)] + rows
@@ -939,8 +939,8 @@ def text_slope(lines: list[TextLine]) -> float:
     return float(median(slopes)) if slopes else 0.0
 
 
-def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidate],
-                  lines: list[TextLine]) -> list[Box]:
+def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidate], lines: list[TextLine],
+                  slope: float) -> list[Box]:
     """Act rows between the header and the last code row that hold no code read (OCR lost a short one such as
     "C", or split a long one), so that the rows after them keep their numbers: rows of act values, or with one
     amount in a column where the code rows print theirs; their boxes."""
@@ -950,7 +950,7 @@ def _rows_between(code_rows: list[Candidate], header: Box, values: list[Candidat
     loose = sorted((v for v in values if top < (v.box[1] + v.box[3]) / 2 < bottom
                     and not any(_same_row(v.box, code.box) for code in code_rows)
                     and all(abs((v.box[1] + v.box[3]) / 2 - c) >= apart for c in centres)), key=lambda v: v.box[1])
-    bands = value_rows(loose, text_slope(lines))
+    bands = value_rows(loose, slope)
     coded = [v.box for v in values if v.kind == "amount" and any(_same_row(v.box, code.box) for code in code_rows)]
 
     def in_amount_column(band: list[Candidate]) -> bool:
@@ -1108,15 +1108,16 @@ def _adds_up(target: str, plus: list[str], minus: list[str], cents: dict[str, in
     return cents[target] == sum(cents[n] for n in plus) - sum(cents[n] for n in minus)
 
 
-def period_fields(lines: list[TextLine], columns: tuple[str, ...]) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
+def period_fields(lines: list[TextLine], columns: tuple[str, ...],
+                  slope: float) -> tuple[dict[str, ExtractedField], dict[str, Box]]:
     """The rows of a period table, top to bottom: each row printing two dates, then an amount right of them, read
-    as `<start>_<i>`, `<end>_<i>` and `<amount>_<i>` (`columns`); rows are found by position, so a table OCR read
-    column by column is read too. Also returns, name -> box, the rows within the table of which OCR lost a date or
-    the amount."""
+    as `<start>_<i>`, `<end>_<i>` and `<amount>_<i>` (`columns`); rows are found by position (levelled by the text's
+    `slope`), so a table OCR read column by column is read too. Also returns, name -> box, the rows within the
+    table of which OCR lost a date or the amount."""
     if not columns:
         return {}, {}
     values = find_candidates(lines, {"date", "amount"}, set())
-    rows = value_rows(values, text_slope(lines))
+    rows = value_rows(values, slope)
     whole: list[tuple[Candidate, Candidate, Candidate]] = []
     partial: list[Box] = []
     for row in rows:
@@ -1167,13 +1168,14 @@ def read_page(ocr: OcrPage, doc_type: str) -> PageReading:
             if _in_context(h, specs, lines) and not (header_row and _same_row(h.box, header_row))]
     blocked = {(h.line, i) for h in hits for i in range(h.start, h.end)}
     candidates = find_candidates(lines, {s.kind for s in specs}, blocked)
-    chosen = labelled_fields(specs, hits, candidates, text_slope(lines))
+    slope = text_slope(lines)  # once per page: every row and placement comparison is levelled by it
+    chosen = labelled_fields(specs, hits, candidates, slope)
     chosen.update(unlabelled_fields(specs, chosen, candidates, lines))
     unread: dict[str, Box] = {}
     if table is not None:
-        cells, unread = table_fields(lines, table, headers)
+        cells, unread = table_fields(lines, table, headers, slope)
         chosen.update(cells)
-    periods, unread_periods = period_fields(lines, period_columns(doc_type))
+    periods, unread_periods = period_fields(lines, period_columns(doc_type), slope)
     chosen.update(periods)
     chosen.update(total_ht_by_sum(specs, chosen, candidates))
     chosen.update(totals_by_arithmetic(specs, chosen, candidates))
