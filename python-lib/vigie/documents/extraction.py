@@ -150,10 +150,19 @@ def text_lines(page: OcrPage) -> list[TextLine]:
     return result
 
 
-def _gaps_below(words: tuple[OcrWord, ...], limit: float) -> bool:
-    """Whether every gap between consecutive words is at most `limit` word heights."""
+TITLE_GAP = 2.0  # in word heights: a civility may stand further from the name it opens ("M.  BRUN Zacharie")
+
+
+def _gaps_below(words: tuple[OcrWord, ...], limit: float, titled: bool = False) -> bool:
+    """Whether every gap between consecutive words is at most `limit` word heights (TITLE_GAP after a civility
+    when `titled`)."""
     height = median(_height(w.box) for w in words)
-    return all(b.box[0] - a.box[2] <= limit * height for a, b in zip(words, words[1:]))
+    return all(b.box[0] - a.box[2] <= (TITLE_GAP if titled and _is_title(a.text) else limit) * height
+               for a, b in zip(words, words[1:]))
+
+
+def _is_title(text: str) -> bool:
+    return nz.TITLE_MISREADS.get(text, text) in nz.TITLES
 
 
 def _label_key(text: str) -> str:
@@ -333,7 +342,7 @@ def _line_candidates(line: TextLine, kind: str, blocked: set[tuple[int, int]]) -
             if (line.index, start) in blocked:
                 break
             words = line.words[start:end]
-            if not _gaps_below(words, VALUE_GAP.get(kind, DEFAULT_VALUE_GAP)):
+            if not _gaps_below(words, VALUE_GAP.get(kind, DEFAULT_VALUE_GAP), titled=kind == "name"):
                 break
             text = " ".join(w.text for w in words)
             value = parse(text)

@@ -431,3 +431,8 @@ def test_cells_of_a_row_whose_arithmetic_broke_are_read_by_their_alignment_with_
     assert "act_base_2" not in found
     misread = OcrPage(page.width, page.height, [replace(w, text="47") if w.text == "42,00" else w for w in page.words])
     assert "act_amount_2" not in values(misread, "social_security_statement")  # a cell read without its cents
+
+
+def test_a_civility_set_apart_from_its_name_by_a_wide_space_stays_part_of_it():
+    page = make_page([[(100, "Nom et prénom"), (300, "M."), (352, "BRUN Zacharie")]])  # a 30 px gap after "M."
+    assert values(page, "sick_leave")["insured_name"] == "M. BRUN Zacharie"
