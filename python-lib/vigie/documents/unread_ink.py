@@ -2,8 +2,10 @@
 (a one-digit quantity alone in its table cell, a small grey label beside a value) as noise, so no second reading
 of its words can bring it back.
 
-Ink is what is darker than the page's Otsu threshold. Word boxes are cleared from it, letters closed into words,
-and each remaining patch of a text line's height is cut out and read as one line (`second_reading.read_cut`).
+Ink is what is darker than the Otsu threshold of the page with its contrast to the paper stretched
+(`ocr.contrast_stretched`), so thin grey labels count. Word boxes are cleared from it, letters closed into words,
+and each remaining patch of a text line's height is cut out of the stretched page and read as one line
+(`second_reading.read_cut`).
 A confident reading joins the OCR line it sits on (a new line when none), so "N°" + "AMC" read as one label again.
 """
 
@@ -15,7 +17,7 @@ import cv2
 import numpy as np
 
 from vigie.core.results import Box
-from vigie.documents.ocr import OcrPage, OcrWord, text_height
+from vigie.documents.ocr import OcrPage, OcrWord, contrast_stretched, text_height
 from vigie.documents.table_rules import rules_in
 
 WORD_MARGIN = 2  # pixels around each read word cleared from the ink
@@ -76,14 +78,14 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
     the page as it was read (same pixels as the word boxes)."""
     from vigie.documents.second_reading import line_reader, mostly_inside, read_cut
 
-    grey = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+    stretched = contrast_stretched(image)  # thin grey print as black as the rest
     new_line = max((w.line for w in page.words), default=-1) + 1
     added: list[OcrWord] = []
     reader = None
-    for box in unread_patches(grey, page):
+    for box in unread_patches(stretched, page):
         reader = reader or line_reader(page.languages)
         model = _line_of(box, page) or OcrWord("", box, 0.0, new_line)
-        words = [w for w in read_cut(image, box, box[3] - box[1], model, reader)
+        words = [w for w in read_cut(stretched, box, box[3] - box[1], model, reader)
                  if w.confidence >= KEEP_CONFIDENCE and any(ch.isalnum() for ch in w.text)
                  and mostly_inside(w.box, box) and not any(mostly_inside(w.box, o.box) for o in page.words)]
         if words and model.line == new_line:
