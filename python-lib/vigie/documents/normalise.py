@@ -38,7 +38,7 @@ NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "cod
                             "vitale", "teletransmission", "feuille", "soins"})
 _EDGE_PUNCT = "|:;,“”‘’„\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
-_CURRENCY = re.compile(r"(\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)
+_CURRENCY = re.compile(r"(\s*[:;]?\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)  # a speck before it read ":" ("512:€")
 _MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
 _ZERO_AS_O = re.compile(r"^[Oo]0?(?=\s*(€|¢)$)")  # and its zero read as the letter ("O €", "O0 €")
 _LETTER_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo]|[Oo](?=[,.]?\d)")  # "58 O78 €": a zero read as the letter beside digits

@@ -436,3 +436,8 @@ def test_cells_of_a_row_whose_arithmetic_broke_are_read_by_their_alignment_with_
 def test_a_civility_set_apart_from_its_name_by_a_wide_space_stays_part_of_it():
     page = make_page([[(100, "Nom et prénom"), (300, "M."), (352, "BRUN Zacharie")]])  # a 30 px gap after "M."
     assert values(page, "sick_leave")["insured_name"] == "M. BRUN Zacharie"
+
+
+def test_a_date_whose_first_separator_ocr_lost_is_read_across_the_wider_gap_it_left():
+    page = make_page([[(100, "DATE DU DECOMPTE")], [(100, "01"), (150, "10.2023")]])  # "01.10.2023", dot unread
+    assert values(page, "social_security_statement")["statement_date"] == "2023-10-01"

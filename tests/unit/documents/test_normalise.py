@@ -145,6 +145,10 @@ def test_a_zero_amount_whose_euro_sign_ocr_read_as_a_c_is_read():
     assert nz.parse_amount("Oct") is None and nz.parse_amount("O") is None
 
 
+def test_a_speck_read_as_a_colon_before_the_euro_sign_is_not_part_of_the_amount():
+    assert [nz.parse_amount(t) for t in ("11 512:€", "512 ; EUR", "12:30")] == ["11512.00", "512.00", None]
+
+
 def test_a_date_followed_by_a_speck_read_as_a_full_stop_is_read():
     assert nz.parse_date("31/03/2025.") == "2025-03-31" and nz.parse_date("31.03.2025") == "2025-03-31"
 
