@@ -39,7 +39,7 @@ LABEL_GAP = 1.6  # the words of one label are at most this many word heights apa
 # thousands space is narrower (OCR boxes a group's first digit short, widening it), as is the gap a date's unread
 # separator leaves ("01 10.2023"), and the next table column is far.
 VALUE_GAP = {"nir": 3.0, "siret": 3.0, "iban": 3.0, "rpps": 3.0, "adeli": 3.0, "finess": 3.0, "nif": 3.0,
-             "number": 2.0, "date": 1.7, "avis_reference": 3.0, "bic": 1.2, "amount": 1.7, "integer_amount": 1.7}
+             "number": 2.0, "date": 1.7, "name": 1.7, "avis_reference": 3.0, "bic": 1.2, "amount": 1.7, "integer_amount": 1.7}
 DEFAULT_VALUE_GAP = 1.2
 MAX_VALUE_WORDS = 8  # an IBAN or a NIR printed in groups spans up to eight words
 LABEL_SIMILARITY = 86.0  # rapidfuzz ratio above which a run of words reads as a label

@@ -35,7 +35,10 @@ NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "cod
                             "pharmacie", "hopital", "optique", "audition", "laboratoire", "services", "direction",
                             "impot", "finances", "publiques", "republique", "francaise", "identification",
                             "releve", "decompte", "attestation", "salaire", "carte", "tiers", "payant", "sesam",
-                            "vitale", "teletransmission", "feuille", "soins"})
+                            "vitale", "teletransmission", "feuille", "soins", "medecin", "chirurgien",
+                            "chirurgien-dentiste", "dentiste", "opticien", "opticien-lunetier", "orthodontiste",
+                            "pharmacien", "infirmier", "infirmiere", "kinesitherapeute", "masseur-kinesitherapeute",
+                            "generaliste", "specialiste", "ophtalmologiste", "audioprothesiste", "docteur"})
 _EDGE_PUNCT = "|:;,“”‘’„\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(\s*[:;]?\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)  # a speck before it read ":" ("512:€")

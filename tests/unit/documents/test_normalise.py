@@ -74,6 +74,7 @@ def test_names_keep_their_civility_and_refuse_form_words():
     assert nz.parse_name("M. Zacharie BRIAND ou Mme Laure GAUDIN") == "M. Zacharie BRIAND ou Mme Laure GAUDIN"
     assert nz.parse_name("Total HT") is None
     assert nz.parse_name("Louis Gosselin") is None  # no surname in capitals
+    assert nz.parse_name("VV Chirurgien-dentiste") is None and nz.parse_name("CCAM Opticien") is None  # a trade
 
 
 def test_a_month_name_with_one_ocr_slip_is_still_read():
