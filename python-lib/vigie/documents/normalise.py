@@ -141,6 +141,7 @@ def parse_percent(text: str) -> Optional[str]:
 def parse_date(text: str) -> Optional[str]:
     """A French date (15/03/2024, 15.03.2024, 15-03-2024, "15 mars 2024", "1er mars 2024") as "2024-03-15"."""
     body = clean_text(text).replace("O", "0").replace("o", "0") if re.search(r"\d", text) else clean_text(text)
+    body = re.sub(r"^[-—–](?=\d[/.\-]\d{2}[/.\-]\d{4}$)", "1", body)  # a day's "1" read as a dash: "-4/07/2025"
     match = _NUMERIC_DATE.match(body.rstrip("."))  # a speck after the year reads as a full stop
     if not match and "/" in body:  # a space OCR put inside a number ("30/1 1/2022")
         match = _NUMERIC_DATE.match(re.sub(r"(?<=\d) (?=\d)", "", body.rstrip(".")))
@@ -336,10 +337,16 @@ def parse_name(text: str) -> Optional[str]:
 TITLE_MISREADS = {"M": "M.", "IM.": "M.", "Mmie": "Mme", "Mrne": "Mme", "Mne": "Mme", "Mmé": "Mme"}
 
 
+_GLUED_DOCTOR = re.compile(r"^Dr([a-zà-ÿ]{3,})$")  # "Drisaac": OCR lost the space and the first name's capital
+
+
 def _repaired_title(text: str) -> str:
-    """A name's leading civility as printed: a misread one repaired, a doubled one ("M. M.") or a speck read
-    before it ("I Mme") dropped."""
+    """A name's leading civility as printed: a misread one repaired, one glued to the first name ("Drisaac")
+    split off, a doubled one ("M. M.") or a speck read before it ("I Mme") dropped."""
     tokens = text.split(" ")
+    glued = _GLUED_DOCTOR.match(tokens[0]) if len(tokens) > 1 else None
+    if glued:
+        tokens = ["Dr", glued[1].capitalize(), *tokens[1:]]
     if len(tokens) > 2 and len(tokens[0]) == 1 and TITLE_MISREADS.get(tokens[1], tokens[1]) in TITLES \
             and tokens[1] != "M":
         tokens = tokens[1:]

@@ -74,6 +74,7 @@ def test_names_keep_their_civility_and_refuse_form_words():
     assert nz.parse_name("M. Zacharie BRIAND ou Mme Laure GAUDIN") == "M. Zacharie BRIAND ou Mme Laure GAUDIN"
     assert nz.parse_name("Total HT") is None
     assert nz.parse_name("Louis Gosselin") is None  # no surname in capitals
+    assert nz.parse_name("Drisaac IMBERT") == "Dr Isaac IMBERT" and nz.parse_name("DROUET Anne") == "DROUET Anne"
     assert nz.parse_name("VV Chirurgien-dentiste") is None and nz.parse_name("CCAM Opticien") is None  # a trade
 
 
@@ -152,6 +153,10 @@ def test_a_speck_read_as_a_colon_before_the_euro_sign_is_not_part_of_the_amount(
 
 def test_a_date_followed_by_a_speck_read_as_a_full_stop_is_read():
     assert nz.parse_date("31/03/2025.") == "2025-03-31" and nz.parse_date("31.03.2025") == "2025-03-31"
+
+
+def test_a_days_one_read_as_a_dash_is_read_back():
+    assert [nz.parse_date(t) for t in ("-4/07/2025", "—4.07.2025", "-14/07/2025")] == ["2025-07-14"] * 2 + [None]
 
 
 def test_a_first_of_the_month_read_as_a_letter_or_glued_to_the_month_is_read():
