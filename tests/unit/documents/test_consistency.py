@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from vigie.documents.consistency import FAILED, NOT_RUN, check_page, failures
+from vigie.documents.consistency import FAILED, NOT_RUN, PASSED, check_page, failures
 from vigie.documents.recipes_consistency import check_rows
 from vigie.documents.tariffs import load_tariffs
 
@@ -225,3 +225,15 @@ def test_the_recipe_keeps_fields_seen_but_not_read_so_their_checks_do_not_run():
         error="")
     assert check_rows(rows, load_tariffs())["n_failures"] == 0
     assert check_rows(rows[rows["status"] == "ok"], load_tariffs())["n_failures"] == 1
+
+
+def test_a_doubtful_total_is_blamed_only_when_no_misread_of_one_digit_or_comma_explains_it():
+    acts = _boxed({"act_code_1": "HBLD634", "act_amount_1": "320.00", "act_code_2": "HBQK389",
+                   "act_amount_2": "7.98"})
+    def total_check(read: str, confidence: float = 0.78) -> str:
+        page = {**acts, "total_ttc": (read, (1, 2, 3, 4), confidence)}
+        return next(r.status for r in check_page(page, "dental_quote") if r.check.startswith("total:total_ttc"))
+    assert total_check("327.98") == PASSED
+    assert total_check("321.98") == NOT_RUN and total_check("32798.00") == NOT_RUN  # a digit, a comma misread
+    assert total_check("632.70") == FAILED  # a forged total: a different number altogether
+    assert total_check("632.70", confidence=0.6) == NOT_RUN  # so doubtful it may be another word of the page
