@@ -162,6 +162,16 @@ def _gaps_below(words: tuple[OcrWord, ...], limit: float, titled: bool = False) 
                for a, b in zip(words, words[1:]))
 
 
+TOP_SHIFT = 0.5  # in word heights: a name's next word starting this much higher or lower is other print
+
+
+def _tops_aligned(words: tuple[OcrWord, ...]) -> bool:
+    """Whether consecutive words start on one level, as the words of one name do (a larger "A" of a stamp beside
+    a patient's name does not)."""
+    height = median(_height(w.box) for w in words)
+    return all(abs(b.box[1] - a.box[1]) <= TOP_SHIFT * height for a, b in zip(words, words[1:]))
+
+
 def _is_title(text: str) -> bool:
     return nz.TITLE_MISREADS.get(text, text) in nz.TITLES
 
@@ -208,12 +218,23 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
                 if similarity >= LABEL_SIMILARITY and (best is None or similarity > best[0]):
                     best = (similarity, size)
             if (best is not None and not _surname_particle(line.words[start:start + best[1] + 1], synonym)
-                    and not _negated(line.words[start + best[1]:start + best[1] + 1])):
+                    and not _first_name(line.words[start:start + best[1]], line.words[start + best[1]:], synonym)
+                    and not _negated(line.words[start + best[1]:start + best[1] + 1])
+                    and not (target == "le" and _ends_a_phrase(line.words[:start + 1]))):
                 size = best[1]
                 box = union([w.box for w in line.words[start:start + size]])
                 found.append(LabelHit(field_name, line.index, start, start + size, box, best[0], len(target),
                                       synonym))
     return found
+
+
+def _ends_a_phrase(words: tuple[OcrWord, ...]) -> bool:
+    """Whether the last of `words` ("le") ends a phrase its word before it opens ("Reçu le", "Né le"), rather
+    than opening a date ("Le 12/03/2023", "Paris, le 12/03/2023")."""
+    if len(words) < 2:
+        return False
+    before, word = words[-2], words[-1]
+    return (before.text[-1:].isalpha() and word.box[0] - before.box[2] <= LABEL_GAP * _height(word.box))
 
 
 def _negated(after: tuple[OcrWord, ...]) -> bool:
@@ -228,6 +249,15 @@ def _surname_particle(words: tuple[OcrWord, ...], synonym: str) -> bool:
         return False
     head, after = nz.clean_token(words[0].text), nz.clean_token(words[-1].text)
     return head.isalpha() and head.isupper() and len(after) >= 2 and after.isalpha() and after.isupper()
+
+
+def _first_name(words: tuple[OcrWord, ...], rest: tuple[OcrWord, ...], synonym: str) -> bool:
+    """Whether a label of several words read from one capitalised word is a first name before a surname in
+    capitals ("Émile RODRIGUES" is not "Émis le"); `rest` is the rest of the line."""
+    if len(words) != 1 or not rest or len(synonym.split()) < 2:
+        return False
+    head, after = nz.clean_token(words[0].text), nz.clean_token(rest[0].text)
+    return head.isalpha() and head.istitle() and len(after) >= 2 and after.isalpha() and after.isupper()
 
 
 # Letters OCR takes for one another ("Du" read "ou" or "0u", "Au" read "av", "Total" read "Tatal"), folded
@@ -344,6 +374,8 @@ def _line_candidates(line: TextLine, kind: str, blocked: set[tuple[int, int]]) -
                 break
             words = line.words[start:end]
             if not _gaps_below(words, VALUE_GAP.get(kind, DEFAULT_VALUE_GAP), titled=kind == "name"):
+                break
+            if kind == "name" and not _tops_aligned(words):
                 break
             text = " ".join(w.text for w in words)
             value = parse(text)
@@ -1066,7 +1098,7 @@ def _restore_cents(cell: Candidate) -> Candidate:
 def _cents_restored(value: str, text: str) -> Optional[str]:
     """An amount read without its decimal comma ("121 €" read 121.00) with its last two digits as cents (1.21);
     None when the text shows cents or the amount has fewer than three digits."""
-    if re.search(r"[,.]\d\d", text) or not value.endswith(".00") or len(value) < 6:
+    if re.search(r"[,.]\s*\d\d", text) or not value.endswith(".00") or len(value) < 6:
         return None
     digits = value[:-3]
     return f"{int(digits[:-2] or '0')}.{digits[-2:]}"

@@ -27,7 +27,7 @@ DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", 
 LETTER_LOOKALIKES = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 TITLES = ("Dr", "M.", "Mme", "Mlle", "Pr", "Me", "M")
 # Words of forms and tables that look like names in capitals but never are part of one.
-NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "code", "net", "part", "amo", "amc",
+NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "code", "net", "part", "amo", "amc", "am",
                             "nom", "prenom", "patient", "siret", "rpps", "adeli", "finess", "iban", "bic", "rib",
                             "facture", "devis", "n", "no", "ss", "cpam", "dent", "acte", "libelle", "designation",
                             "reste", "charge", "base", "tel", "page", "ordonnance", "caisse", "pour", "sante",
@@ -45,6 +45,7 @@ _CURRENCY = re.compile(r"(\s*[:;]?\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)  # 
 _MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
 _ZERO_AS_O = re.compile(r"^[Oo]0?(?=\s*(€|¢)$)")  # and its zero read as the letter ("O €", "O0 €")
 _LETTER_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo]|[Oo](?=[,.]?\d)")  # "58 O78 €": a zero read as the letter beside digits
+_SPLIT_CENTS = re.compile(r"(\d)(?:[,.]\s+|\s+[,.])(\d{2})(?=\s*(?:€|¢|EUR|euros?)?$)", re.IGNORECASE)  # "390, 00 EUR"
 _AMOUNT = re.compile(r"^-?(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[,.](\d{2}))?$")
 # Day, month, year with "/", "." or "-" between them; OCR may turn one separator into a space or drop it.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([\s/.\-]*)(\d{1,2})([\s/.\-]*)(\d{4})$")
@@ -81,6 +82,7 @@ def clean_text(text: str) -> str:
 def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
     """A French amount ("1 234,50 €", "1234.50", "20.00 EUR") as "1234.50"; an integer only with a currency
     sign, or grouped in thousands when `integer_ok`; None for anything else (rates "5,5 %", dates, codes)."""
+    text = _SPLIT_CENTS.sub(r"\1,\2", text)
     body = _LETTER_O_IN_DIGITS.sub("0", _ZERO_AS_O.sub("0", _MISREAD_CURRENCY.sub("€", clean_text(text))))
     has_currency = bool(_CURRENCY.search(body))
     body = _CURRENCY.sub("", body).replace(" ,", ",").strip()

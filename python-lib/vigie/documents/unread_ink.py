@@ -4,8 +4,8 @@ of its words can bring it back.
 
 Ink is what is darker than the Otsu threshold of the page with its contrast to the paper stretched
 (`ocr.contrast_stretched`), so thin grey labels count. Word boxes are cleared from it, letters closed into words,
-and each remaining patch of a text line's height is cut out of the stretched page and read as one line
-(`second_reading.read_cut`).
+and each remaining patch of a text line's height is cut out and read as one line (`second_reading.read_cut`), as
+printed and stretched, the more confident reading kept (stretching thickens bold print: "Remb." read "Reab.").
 A confident reading joins the OCR line it sits on (a new line when none), so "N°" + "AMC" read as one label again.
 """
 
@@ -85,7 +85,8 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
     for box in unread_patches(stretched, page):
         reader = reader or line_reader(page.languages)
         model = _line_of(box, page) or OcrWord("", box, 0.0, new_line)
-        words = [w for w in read_cut(stretched, box, box[3] - box[1], model, reader)
+        readings = [read_cut(version, box, box[3] - box[1], model, reader) for version in (image, stretched)]
+        words = [w for w in max(readings, key=_mean_confidence)  # ties keep the page as printed
                  if w.confidence >= KEEP_CONFIDENCE and any(ch.isalnum() for ch in w.text)
                  and mostly_inside(w.box, box) and not any(mostly_inside(w.box, o.box) for o in page.words)]
         if words and model.line == new_line:
@@ -95,6 +96,10 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
         return page
     return OcrPage(page.width, page.height, _merged(page.words, added), page.languages, page.rotation,
                    page.skew_deg)
+
+
+def _mean_confidence(words: list[OcrWord]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
 
 
 def _merged(words: list[OcrWord], added: list[OcrWord]) -> list[OcrWord]:

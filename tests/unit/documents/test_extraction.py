@@ -441,3 +441,22 @@ def test_a_civility_set_apart_from_its_name_by_a_wide_space_stays_part_of_it():
 def test_a_date_whose_first_separator_ocr_lost_is_read_across_the_wider_gap_it_left():
     page = make_page([[(100, "DATE DU DECOMPTE")], [(100, "01"), (150, "10.2023")]])  # "01.10.2023", dot unread
     assert values(page, "social_security_statement")["statement_date"] == "2023-10-01"
+
+
+def test_a_larger_word_set_higher_beside_a_name_is_not_part_of_it():
+    page = make_page([[(150, "Patient"), (277, "Mme Margot RIOU")]])
+    stamp = OcrWord("A", (460, 84, 488, 118), 0.95, 0)  # a stamp's letter, taller and starting higher
+    page = OcrPage(page.width, page.height, [*page.words, stamp])
+    assert values(page, "dental_quote")["patient_name"] == "Mme Margot RIOU"
+
+
+def test_le_ending_another_phrase_is_not_a_date_label():
+    page = make_page([[(900, "Date facture"), (1250, "29.03.2023")], [(750, "REÇU LE 30/03/2023")]])
+    assert values(page, "invoice")["invoice_date"] == "2023-03-29"
+    assert values(make_page([[(100, "Paris, le 30/03/2023")]]), "invoice")["invoice_date"] == "2023-03-30"
+
+
+def test_a_first_name_close_to_a_glued_label_is_read_as_a_name():
+    page = make_page([[(100, "Émile RODRIGUES")], [(100, "Pharmacien titulaire")], [(100, "N° RPPS 10100000005")]])
+    assert values(page, "invoice").get("practitioner_name") == "Émile RODRIGUES"  # not the label "Émis le"
+    assert values(make_page([[(900, "Total HT"), (1300, "232,00 €")]]), "optical_quote")["total_ht"] == "232.00"
