@@ -49,3 +49,15 @@ def test_the_clipped_end_of_a_read_word_is_no_word():
     clipped = [OcrWord(w.text, (w.box[0], w.box[1], w.box[2] - 14, w.box[3]), w.confidence, w.line)
                if w.text == "Amoxicilline" else w for w in page.words]
     assert unread_patches(image[..., 0], OcrPage(page.width, page.height, clipped)) == []
+
+
+def test_a_thin_grey_label_the_reading_lost_is_read():
+    image = Image.new("RGB", (900, 200), (245, 245, 245))
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), "Nombre de parts", font=ImageFont.truetype(FONT, 22), fill=(200, 200, 200))
+    draw.text((40, 100), "Marié(e)s / pacsé(e)s 2,5", font=ImageFont.truetype(FONT, 30), fill=(0, 0, 0))
+    pixels = np.asarray(image)
+    page = recognise(pixels)
+    dark = OcrPage(page.width, page.height, [w for w in page.words if w.box[1] > 80])  # the label left unread
+    texts = [w.text for w in read_unread_ink(pixels, dark).words if w.box[1] < 80]
+    assert texts == ["Nombre", "de", "parts"]
