@@ -956,11 +956,18 @@ def value_rows(values: list[Candidate], slope: float = 0.0) -> list[list[Candida
     level = {id(v): _levelled(v.box, slope) for v in values}
     rows: list[list[Candidate]] = []
     for value in sorted(values, key=lambda v: level[id(v)][1]):
-        if rows and _same_row(level[id(value)], union([level[id(v)] for v in rows[-1]])):
+        if rows and _same_row(level[id(value)], _typical_box([level[id(v)] for v in rows[-1]])):
             rows[-1].append(value)
         else:
             rows.append([value])
     return rows
+
+
+def _typical_box(boxes: list[Box]) -> Box:
+    """A row's band: its cells' median top and bottom (a union would grow with each jittered cell until it takes
+    in the next row)."""
+    return (min(b[0] for b in boxes), int(median(b[1] for b in boxes)), max(b[2] for b in boxes),
+            int(median(b[3] for b in boxes)))
 
 
 def _levelled(box: Box, slope: float) -> Box:

@@ -5,7 +5,7 @@ import json
 from dataclasses import replace
 
 import pandas as pd
-from vigie.documents.extraction import confidence_model, extract, read_page
+from vigie.documents.extraction import Candidate, confidence_model, extract, read_page, value_rows
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.documents.ocr_store import write_ocr
 from vigie.documents.recipes_extraction import page_rows
@@ -460,3 +460,13 @@ def test_a_first_name_close_to_a_glued_label_is_read_as_a_name():
     page = make_page([[(100, "Émile RODRIGUES")], [(100, "Pharmacien titulaire")], [(100, "N° RPPS 10100000005")]])
     assert values(page, "invoice").get("practitioner_name") == "Émile RODRIGUES"  # not the label "Émis le"
     assert values(make_page([[(900, "Total HT"), (1300, "232,00 €")]]), "optical_quote")["total_ht"] == "232.00"
+
+
+def test_rows_whose_cells_jitter_up_and_down_stay_apart():
+    def cell(x: int, top: int) -> Candidate:
+        height = 49 if (x, top) in ((490, 1351), (100, 1401)) else 19  # OCR boxed two with a speck below them
+        return Candidate("date", f"{x}-{top}", "", 0, 0, 1, (x, top, x + 120, top + height), 0.95)
+    rows = [(1310, 1314, 1321), (1366, 1351, 1376), (1401, 1424, 1432)]  # start, end, salary tops: pitch 55
+    cells = [cell(x, top) for tops in rows for x, top in zip((100, 490, 1420), tops)]
+    grouped = value_rows(cells)
+    assert [sorted(c.box[1] for c in row) for row in grouped] == [sorted(tops) for tops in rows]
