@@ -54,6 +54,9 @@ DEFAULT_NAME_THRESHOLD = 95.0
 MIN_NAME_LETTERS = 6  # shorter names (all words together) match too much by chance; refused from the watchlist
 MIN_TOLERANT_LENGTH = 9
 MIN_SHIFT_TOLERANT_LENGTH = 11  # shorter keys tolerate a changed character only, not a missing or extra one
+# Keys this long (a NIR, a SIRET, an IBAN) tolerate one edit on top of look-alike letters ("1 96 ON B4 459 247 41"):
+# a random identifier within one edit of such a window is about 1 in 10^7 for 100,000 entries.
+FOLD_TOLERANT_LENGTH = 13
 IDENTIFIER_SEPARATORS = " .-"  # how identifiers are printed in groups; other punctuation belongs to dates and amounts
 ONE_EDIT_SCORE = 0.9
 NIR_BODY = 13  # a NIR's digits before its two-digit key
@@ -219,10 +222,10 @@ class Watchlist:
                     break
                 if end not in stream.ends:
                     continue
-                # one edit on top of a date's or amounts' punctuation, of look-alike letters, or of a date printed
-                # without separators (31122022), is chance, not a slip
-                strict = (any(start < p < end for p in stream.breaks) or any(start <= p < end for p in stream.folded)
-                          or is_compact_date(stream.chars[start:end]))
+                # one edit on top of a date's or amounts' punctuation, of a date printed without separators
+                # (31122022) or of look-alike letters in a short key is chance, not a slip
+                strict = (any(start < p < end for p in stream.breaks) or is_compact_date(stream.chars[start:end])
+                          or (length < FOLD_TOLERANT_LENGTH and any(start <= p < end for p in stream.folded)))
                 one_word = stream.word_of[start] == stream.word_of[end - 1]
                 found = self.lookup(stream.chars[start:end], one_word)
                 if length == NIR_BODY and not stream.chars[end:end + 1].isdigit():  # nothing read where the key is

@@ -164,3 +164,9 @@ def test_a_nir_whose_key_ocr_lost_is_a_hit_but_not_one_with_another_key_or_follo
     assert watchlist.scan(_ocr(["N° SS 1 41 01 31 648 484 36"]))[0].score == 1.0
     assert watchlist.scan(_ocr(["N° SS 1 41 01 31 648 484 71"])) == []  # a two-digit key read, and another one
     assert watchlist.scan(_ocr(["Réf 14101316484847"])) == []  # the body inside a longer number
+
+
+def test_a_nir_misread_with_look_alike_letters_and_one_slip_is_a_hit():
+    watchlist = Watchlist([WatchlistEntry("nir", "196088445924741")])
+    assert [h.score for h in watchlist.scan(_ocr(["ss 1 96 ON B4 459 247 41"]))] == [0.9]  # O, B folded; N a slip
+    assert watchlist.scan(_ocr(["ss 1 96 ON B4 459 247 71"])) == []  # a second slip is another number
