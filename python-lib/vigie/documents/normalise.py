@@ -117,8 +117,8 @@ def parse_vat_rate(text: str) -> Optional[str]:
 
 def parse_quantity(text: str) -> Optional[str]:
     """A number of units billed on a line ("2", "x2"), 1 to 999; read in a quantity column only, where a letter
-    shaped like a one is that digit ("ll" is 11)."""
-    raw = clean_text(text).lstrip("x×").strip()
+    shaped like a one is that digit ("ll" is 11) and a full stop after it a speck ("1.")."""
+    raw = clean_text(text).lstrip("x×").rstrip(".").strip()
     if raw and len(raw) <= 3 and all(ch.isdigit() or ch in ONE_LOOKALIKES for ch in raw):
         raw = "".join("1" if ch in ONE_LOOKALIKES else ch for ch in raw)  # "1" is the digit OCR reads worst: "ll"
     return str(int(raw)) if re.fullmatch(r"\d{1,3}", raw) and int(raw) > 0 else None

@@ -121,6 +121,7 @@ def test_rates_quantities_and_vat_rates_as_printed_on_act_lines():
     assert rates == ["2.1", "5.5", "20", "10", None, None]
     assert [nz.parse_quantity(t) for t in ("3", "x2", "l", "0", "1,5")] == ["3", "2", "1", None, None]
     assert [nz.parse_quantity(t) for t in ("ll", "1l", "la")] == ["11", "11", None]
+    assert [nz.parse_quantity(t) for t in ("1.", "2.", "1.5")] == ["1", "2", None]
 
 
 def test_a_misread_civility_is_given_its_printed_form():
