@@ -551,9 +551,9 @@ TOTALS_BELOW = 4.0  # in line heights: how far below the total HT the VAT and to
 def totals_by_arithmetic(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedField],
                          candidates: list[Candidate]) -> dict[str, ExtractedField]:
     """The VAT and total TTC whose labels OCR lost, read from the unclaimed amounts printed below the total HT in
-    its column: the pair with HT + VAT = TTC, the amount that completes a known one, else the nearest amount
-    between HT and HT plus the highest VAT rate as the TTC, else the amount right under HT, if a VAT rate of it, as
-    the VAT."""
+    its column: the pair with HT + VAT = TTC, the amount that completes a known one (else, for the TTC, the amount
+    right under the VAT: a total that does not add up is read, to be checked), else the nearest amount between HT
+    and HT plus the highest VAT rate as the TTC, else the amount right under HT, if a VAT rate of it, as the VAT."""
     if not {"total_ht", "vat", "total_ttc"} <= {s.name for s in specs} or "total_ht" not in chosen:
         return {}
     if "vat" in chosen and "total_ttc" in chosen:
@@ -570,6 +570,9 @@ def totals_by_arithmetic(specs: tuple[FieldSpec, ...], chosen: dict[str, Extract
     if "vat" in chosen:
         vat = round(float(chosen["vat"].value) * 100)
         found.update(_first("total_ttc", [c for c in pool if cents[id(c)] == base + vat]))
+        under = _right_under(chosen["vat"], pool)
+        if not found and under:  # a total that does not add up is read all the same, for the checks to weigh
+            return {"total_ttc": _field("total_ttc", under[0], None, 3.0, "unlabelled")}
     elif "total_ttc" in chosen:
         ttc = round(float(chosen["total_ttc"].value) * 100)
         found.update(_first("vat", [c for c in pool if 0 < cents[id(c)] == ttc - base]))
@@ -584,6 +587,13 @@ def totals_by_arithmetic(specs: tuple[FieldSpec, ...], chosen: dict[str, Extract
             if not found and pool and 0 < cents[id(pool[0])] <= base * VAT_RATE_MAX:
                 found = {"vat": pool[0]}  # the line right under the total HT is its VAT
     return {name: _field(name, c, None, 2.0, "arithmetic") for name, c in found.items()}
+
+
+def _right_under(above: ExtractedField, pool: list[Candidate]) -> list[Candidate]:
+    """The amount of `pool` printed on the next line under a field, ending where it ends (its column)."""
+    h = _height(above.box)
+    return [c for c in pool if 0.5 * h <= c.box[1] - above.box[1] <= 2.5 * h
+            and abs(c.box[2] - above.box[2]) <= h][:1]
 
 
 def total_ht_by_sum(specs: tuple[FieldSpec, ...], chosen: dict[str, ExtractedField],

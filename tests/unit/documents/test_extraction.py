@@ -149,6 +149,12 @@ def test_totals_whose_labels_ocr_lost_are_found_by_their_arithmetic():
     assert (found["vat"], found["total_ttc"], found["amo_share"]) == ("64.12", "1080.72", "165.95")
 
 
+def test_a_total_ttc_whose_label_ocr_garbled_is_read_under_the_vat_even_when_it_does_not_add_up():
+    page = make_page([[(900, "Total HT"), (1300, "88,00 €")], [(900, "TVA"), (1300, "17,60 €")],
+                      [(900, "Potal LT"), (1300, "141,50 €")]])  # a forged total under an unread label
+    assert values(page, "optical_quote")["total_ttc"] == "141.50"
+
+
 def test_each_value_reports_its_weakest_ocr_word_and_a_probability():
     page = make_page([[(100, "N° RPPS 10427705081")], [(100, "N° SS 1 91 09 13 401 862 46")]])
     shaky = OcrPage(page.width, page.height, [
