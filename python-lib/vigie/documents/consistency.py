@@ -356,6 +356,10 @@ def line_checks(page: _Page) -> tuple[list[CheckResult], dict[str, int]]:
     return results, recomputed
 
 
+# A price read as 0.00 on a billed line is a misread (digits OCR cut off: "21" "0,00" for 210,00), not a forgery.
+_ZERO_PRICE = "{field} read as 0.00 on a billed line: not concluded, verify by hand"
+
+
 def _product_check(page: _Page, target: str, factor: str, amount: str, product, label: str) -> CheckResult:
     check, fields = f"line_total:{target}", (target, factor, amount)
     missing = [f for f in fields if page.amount(f) is None]
@@ -365,6 +369,8 @@ def _product_check(page: _Page, target: str, factor: str, amount: str, product, 
     printed = page.amount(target)
     if printed == expected:
         return _passed(check, "wrong_line_total", fields, f"{target} = {label}")
+    if page.amount(amount) == 0:
+        return _not_run(check, "wrong_line_total", fields, _ZERO_PRICE.format(field=amount))
     return _failed(page, check, "wrong_line_total", target, fields,
                    f"{target} is {_euros(printed)} but {label} = {page.value(factor)} x {page.value(amount)} "
                    f"gives {_euros(expected)}")
@@ -592,6 +598,8 @@ def _tariff_check(page: _Page, i: int, tariff: Tariff) -> CheckResult:
     fields = (field, code_field) if field else (code_field,)
     if field is None or price is None or units is None or units <= 0:
         return _not_run(check, "tariff_out_of_range", fields, "unit price or number of units not read")
+    if price == 0:
+        return _not_run(check, "tariff_out_of_range", fields, _ZERO_PRICE.format(field=field))
     low, high = tariff.min_cents * units, tariff.max_cents * units
     if low <= price <= high:
         return _passed(check, "tariff_out_of_range", fields, f"{tariff.code} within its reference range")

@@ -237,3 +237,11 @@ def test_a_doubtful_total_is_blamed_only_when_no_misread_of_one_digit_or_comma_e
     assert total_check("321.98") == NOT_RUN and total_check("32798.00") == NOT_RUN  # a digit, a comma misread
     assert total_check("632.70") == FAILED  # a forged total: a different number altogether
     assert total_check("632.70", confidence=0.6) == NOT_RUN  # so doubtful it may be another word of the page
+
+
+def test_a_price_read_as_zero_on_a_billed_line_asks_for_a_look_instead_of_failing():
+    line = _boxed({"act_code_1": "2280660", "act_qty_1": "2", "act_unit_price_1": "0.00", "act_amount_1": "420.00"})
+    results = {r.kind: r for r in check_page(line, "optical_quote") if r.kind in ("wrong_line_total",
+                                                                                 "tariff_out_of_range")}
+    assert [r.status for r in results.values()] == [NOT_RUN, NOT_RUN]
+    assert "read as 0.00" in results["wrong_line_total"].message
