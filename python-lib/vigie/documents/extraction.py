@@ -36,10 +36,11 @@ from vigie.runtime.plugin import resource_path
 
 LABEL_GAP = 1.6  # the words of one label are at most this many word heights apart
 # The words of one value are at most this many word heights apart: identifiers print wide group spaces, an amount's
-# thousands space is narrower (OCR boxes a group's first digit short, widening it), as is the gap a date's unread
-# separator leaves ("01 10.2023"), and the next table column is far.
+# thousands space is narrower (OCR boxes a group's first digit short, widening it), as are the gap a date's unread
+# separator leaves ("01 10.2023") and a wide-set name's spaces, and the next table column is far.
 VALUE_GAP = {"nir": 3.0, "siret": 3.0, "iban": 3.0, "rpps": 3.0, "adeli": 3.0, "finess": 3.0, "nif": 3.0,
-             "number": 2.0, "date": 1.7, "name": 1.7, "avis_reference": 3.0, "bic": 1.2, "amount": 1.7, "integer_amount": 1.7}
+             "number": 2.0, "date": 1.7, "name": 1.7, "avis_reference": 3.0, "bic": 1.2, "amount": 1.7,
+             "integer_amount": 1.7}
 DEFAULT_VALUE_GAP = 1.2
 MAX_VALUE_WORDS = 8  # an IBAN or a NIR printed in groups spans up to eight words
 LABEL_SIMILARITY = 86.0  # rapidfuzz ratio above which a run of words reads as a label
@@ -234,7 +235,7 @@ def _ends_a_phrase(words: tuple[OcrWord, ...]) -> bool:
     if len(words) < 2:
         return False
     before, word = words[-2], words[-1]
-    return (before.text[-1:].isalpha() and word.box[0] - before.box[2] <= LABEL_GAP * _height(word.box))
+    return before.text[-1:].isalpha() and word.box[0] - before.box[2] <= LABEL_GAP * _height(word.box)
 
 
 def _negated(after: tuple[OcrWord, ...]) -> bool:

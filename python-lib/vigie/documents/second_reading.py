@@ -1,6 +1,7 @@
 """Second reading of doubtful words: runs of words Tesseract read with little confidence (or long numbers read
 below NUMBER_REREAD_CONFIDENCE) are cut from the page, enlarged so their text is REREAD_HEIGHT pixels high and read
-again as one line; a run's words are replaced by the second reading when it is more confident.
+again as one line; a run's words are replaced by the second reading when it is more confident, unless the first
+reading spells an identifier with a valid check key that the second breaks (`completes_a_key`).
 
 Act codes in shaded table cells, identifiers and small print are what the first, whole-page reading gets wrong;
 read alone at a size Tesseract reads best, many come out right. The second reading uses the page's languages and
@@ -19,7 +20,9 @@ import numpy as np
 from PIL import Image
 
 from vigie.core.results import Box
+from vigie.documents import identifier_keys as keys
 from vigie.documents.ocr import OcrPage, OcrWord, tessdata_dir
+from vigie.documents.ocr_confusions import fold_confusions
 
 # Tesseract reads 200-dpi digits best near 28 px: on the lines tried, 20 and 48 px misread digits that 28 px read.
 REREAD_CONFIDENCE = 0.6
@@ -162,14 +165,43 @@ def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], langu
             for top, bottom in sorted({(box[1], box[3]), (median_top, median_bottom)})]
     if len(run) == 1 and len(run[0].text) == 1:
         cuts.append((box[1], box[3], LONE_CHARACTER_HEIGHT, LONE_CHARACTER_MARGIN))
-    best = run
+    best, best_keyed = run, completes_a_key(line, run, run)  # a first reading spelling a valid key stays
     for top, bottom, read_height, margin in cuts:
         words = [w for w in read_cut(image, (box[0], top, box[2], bottom), text_height, run[0], reader, read_height,
                                      margin)
                  if not any(mostly_inside(w.box, n.box) for n in neighbours)]
+        if best_keyed and not completes_a_key(line, run, words):
+            continue
         if words and _mean_confidence(words) > _mean_confidence(best):
             best = words
     return best
+
+
+# Identifiers a line's digit groups may spell, by length, with their check key: a first reading that makes one valid
+# is not replaced by a more confident one that breaks it ("371 254 343 OO754", a SIRET, read again "11754" at 0.54
+# over 0.26). A reading is never preferred for making a key valid: one misread in ten passes a Luhn key by chance,
+# and would hide a wrong key printed on purpose.
+KEYED_LENGTHS = {9: keys.check_siren, 11: keys.check_rpps, 14: keys.check_siret, 15: keys.check_nir}
+
+
+def completes_a_key(line: list[OcrWord], run: list[OcrWord], reading: list[OcrWord]) -> bool:
+    """Whether `reading`, put in the place of `run` on its line, makes the digit groups around it (look-alike
+    letters folded) spell an identifier with a valid check key."""
+    if not reading:
+        return False
+    at = next(i for i, w in enumerate(line) if w is run[0])
+    words = line[:at] + reading + line[at + len(run):]
+    groups = [fold_confusions(w.text) for w in words]
+    start, end = at, at + len(reading)
+    if not all(g.isdigit() for g in groups[start:end]):
+        return False
+    while start > 0 and groups[start - 1].isdigit():
+        start -= 1
+    while end < len(groups) and groups[end].isdigit():
+        end += 1
+    digits = "".join(groups[start:end])
+    check = KEYED_LENGTHS.get(len(digits))
+    return check is not None and check(digits).valid is True
 
 
 def second_reading(image: np.ndarray, page: OcrPage) -> OcrPage:

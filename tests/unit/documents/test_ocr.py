@@ -13,7 +13,7 @@ from vigie.documents.ocr import OcrPage, OcrWord, contrast_stretched, guess_lang
 from vigie.documents.ocr_store import read_ocr
 from vigie.documents.orientation import deskew
 from vigie.documents.recipes_ocr import PAGES_COLUMNS
-from vigie.documents.second_reading import second_reading
+from vigie.documents.second_reading import completes_a_key, second_reading
 from vigie.runtime.local import LocalProject
 from vigie.runtime.runner import run_recipe
 
@@ -264,3 +264,12 @@ def test_faint_print_on_tinted_paper_is_stretched_to_black_on_white():
     stretched = contrast_stretched(card)
     strokes, paper = stretched[50:70, 20:22], stretched[100:110, 20:380]
     assert strokes.max() <= 255 - 3 * 55 and paper.min() >= 250
+
+
+def test_a_first_reading_spelling_a_valid_identifier_key_is_told_from_one_that_breaks_it():
+    line = [OcrWord(text, (100 + 50 * i, 10, 140 + 50 * i, 30), 0.9, 0)
+            for i, text in enumerate(["SIRET", "371", "254", "343", "OO754"])]
+    run = line[-1:]
+    assert completes_a_key(line, run, run)  # "OO" folds to "00": a SIRET with a valid Luhn key
+    assert not completes_a_key(line, run, [OcrWord("11754", run[0].box, 0.54, 0)])
+    assert not completes_a_key(line, run, [])
