@@ -571,9 +571,9 @@ def totals_by_arithmetic(specs: tuple[FieldSpec, ...], chosen: dict[str, Extract
     if "vat" in chosen:
         vat = round(float(chosen["vat"].value) * 100)
         found.update(_first("total_ttc", [c for c in pool if cents[id(c)] == base + vat]))
-        under = _right_under(chosen["vat"], pool)
-        if not found and under:  # a total that does not add up is read all the same, for the checks to weigh
-            return {"total_ttc": _field("total_ttc", under[0], None, 3.0, "unlabelled")}
+        if not found:  # a total that does not add up is read all the same, for the checks to weigh
+            under = _right_under(chosen["vat"], pool)
+            return {"total_ttc": _field("total_ttc", under[0], None, 3.0, "unlabelled")} if under else {}
     elif "total_ttc" in chosen:
         ttc = round(float(chosen["total_ttc"].value) * 100)
         found.update(_first("vat", [c for c in pool if 0 < cents[id(c)] == ttc - base]))
