@@ -34,7 +34,7 @@ from vigie.documents.identifier_keys import SHAPED
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
 
-LABEL_GAP = 1.6  # the words of one label are at most this many word heights apart
+LABEL_GAP = 1.8  # the words of one label are at most this many word heights apart
 # The words of one value are at most this many word heights apart: identifiers print wide group spaces, an amount's
 # thousands space is narrower (OCR boxes a group's first digit short, widening it), as are the gap a date's unread
 # separator leaves ("01 10.2023") and a wide-set name's spaces, and the next table column is far.
@@ -213,7 +213,7 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
         for start in range(len(texts)):
             best: Optional[tuple[float, int]] = None
             for size in sorted({max(1, n_words - 1), n_words, n_words + 1}):
-                if start + size > len(texts) or not _gaps_below(line.words[start:start + size], LABEL_GAP):
+                if start + size > len(texts) or not _label_gaps(line.words[start:start + size]):
                     continue
                 similarity = _similarity("".join(texts[start:start + size]), target)
                 if similarity >= LABEL_SIMILARITY and (best is None or similarity > best[0]):
@@ -227,6 +227,13 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
                 found.append(LabelHit(field_name, line.index, start, start + size, box, best[0], len(target),
                                       synonym))
     return found
+
+
+def _label_gaps(words: tuple[OcrWord, ...]) -> bool:
+    """Whether a run's words are close enough to be one label: gaps of at most LABEL_GAP times its tallest word
+    (words of small letters only, "mise en", are boxed an x-height high and would shrink the measure)."""
+    height = max(_height(w.box) for w in words)
+    return all(b.box[0] - a.box[2] <= LABEL_GAP * height for a, b in zip(words, words[1:]))
 
 
 def _ends_a_phrase(words: tuple[OcrWord, ...]) -> bool:

@@ -476,3 +476,10 @@ def test_rows_whose_cells_jitter_up_and_down_stay_apart():
     cells = [cell(x, top) for tops in rows for x, top in zip((100, 490, 1420), tops)]
     grouped = value_rows(cells)
     assert [sorted(c.box[1] for c in row) for row in grouped] == [sorted(tops) for tops in rows]
+
+
+def test_a_label_whose_small_letter_words_ocr_boxed_short_is_still_one_label():
+    label = [("Date", (59, 666, 96, 679)), ("de", (119, 666, 127, 678)), ("mise", (151, 669, 181, 676)),
+             ("en", (197, 669, 211, 676)), ("recouvrement", (228, 669, 348, 679))]  # x-height boxes, wide gaps
+    words = [OcrWord(text, box, 0.95, 0) for text, box in label] + [OcrWord("30/07/2025", (59, 698, 214, 721), 0.95, 1)]
+    assert values(OcrPage(1654, 2339, words), "tax_notice")["collection_date"] == "2025-07-30"
