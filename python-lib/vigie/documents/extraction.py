@@ -34,7 +34,7 @@ from vigie.documents.identifier_keys import SHAPED
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.runtime.plugin import resource_path
 
-LABEL_GAP = 1.8  # the words of one label are at most this many word heights apart
+LABEL_GAP = 1.8  # the words of one label are at most this many times its tallest word's height apart
 # The words of one value are at most this many word heights apart: identifiers print wide group spaces, an amount's
 # thousands space is narrower (OCR boxes a group's first digit short, widening it), as are the gap a date's unread
 # separator leaves ("01 10.2023") and a wide-set name's spaces, and the next table column is far.
