@@ -155,10 +155,10 @@ def text_lines(page: OcrPage) -> list[TextLine]:
 TITLE_GAP = 2.0  # in word heights: a civility may stand further from the name it opens ("M.  BRUN Zacharie")
 
 
-def _gaps_below(words: tuple[OcrWord, ...], limit: float, titled: bool = False) -> bool:
-    """Whether every gap between consecutive words is at most `limit` word heights (TITLE_GAP after a civility
-    when `titled`)."""
-    height = median(_height(w.box) for w in words)
+def _gaps_below(words: tuple[OcrWord, ...], limit: float, titled: bool = False, measure=median) -> bool:
+    """Whether every gap between consecutive words is at most `limit` word heights, the height the `measure` of
+    theirs (TITLE_GAP after a civility when `titled`)."""
+    height = measure(_height(w.box) for w in words)
     return all(b.box[0] - a.box[2] <= (TITLE_GAP if titled and _is_title(a.text) else limit) * height
                for a, b in zip(words, words[1:]))
 
@@ -213,7 +213,9 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
         for start in range(len(texts)):
             best: Optional[tuple[float, int]] = None
             for size in sorted({max(1, n_words - 1), n_words, n_words + 1}):
-                if start + size > len(texts) or not _label_gaps(line.words[start:start + size]):
+                # measured against the tallest word: OCR boxes words of small letters ("mise en") an x-height high
+                if start + size > len(texts) or not _gaps_below(line.words[start:start + size], LABEL_GAP,
+                                                                measure=max):
                     continue
                 similarity = _similarity("".join(texts[start:start + size]), target)
                 if similarity >= LABEL_SIMILARITY and (best is None or similarity > best[0]):
@@ -227,13 +229,6 @@ def _label_hits(lines: list[TextLine], field_name: str, synonym: str) -> list[La
                 found.append(LabelHit(field_name, line.index, start, start + size, box, best[0], len(target),
                                       synonym))
     return found
-
-
-def _label_gaps(words: tuple[OcrWord, ...]) -> bool:
-    """Whether a run's words are close enough to be one label: gaps of at most LABEL_GAP times its tallest word
-    (words of small letters only, "mise en", are boxed an x-height high and would shrink the measure)."""
-    height = max(_height(w.box) for w in words)
-    return all(b.box[0] - a.box[2] <= LABEL_GAP * height for a, b in zip(words, words[1:]))
 
 
 def _ends_a_phrase(words: tuple[OcrWord, ...]) -> bool:
@@ -722,8 +717,8 @@ def table_fields(lines: list[TextLine], table: TableSpec, headers: dict[str, lis
     its row starts a row, and the row's amount (and date) is the value of that shape in the matching column.
     Without a readable code header, the code column is the largest set of codes aligned one above the other.
     `headers` are the table's column header hits (see `column_hits`); rows are compared on boxes levelled by the
-    text's `slope` (see `text_slope`). Also returns, name -> box, what is printed
-    but not read: the cells of a column whose header is on the header row, and act rows whose code OCR lost."""
+    text's `slope` (see `text_slope`). Also returns, name -> box, what is printed but not read: the cells of a
+    column whose header is on the header row, and act rows whose code OCR lost."""
     kinds = {"amount", "date"} | {column_kind(column) for column in table.columns if column != "act_code"}
     cells = [_restore_cents(v) for v in find_candidates(lines, kinds, set())]
     values = [v for v in cells if v.kind in ("amount", "date")]  # what tells an act row
@@ -804,8 +799,7 @@ def aligned_cells(table: TableSpec, values_by_row: list[list[Candidate]], found:
 def _whole(value: Candidate) -> bool:
     """Whether a cell reads whole: an amount shows its cents, or had them given back ("47€" for "4,79 €" lost a
     digit with its comma; act tables always print cents)."""
-    return value.kind != "amount" or bool(re.search(r"[,.]\d\d", value.text)) or not value.value.endswith(".00")
-
+    return value.kind != "amount" or _shows_cents(value.text) or not value.value.endswith(".00")
 
 
 def _rated_cells(table: TableSpec, index: int, row_values: list[Candidate],
@@ -1123,10 +1117,15 @@ def _restore_cents(cell: Candidate) -> Candidate:
 def _cents_restored(value: str, text: str) -> Optional[str]:
     """An amount read without its decimal comma ("121 €" read 121.00) with its last two digits as cents (1.21);
     None when the text shows cents or the amount has fewer than three digits."""
-    if re.search(r"[,.]\s*\d\d", text) or not value.endswith(".00") or len(value) < 6:
+    if _shows_cents(text) or not value.endswith(".00") or len(value) < 6:
         return None
     digits = value[:-3]
     return f"{int(digits[:-2] or '0')}.{digits[-2:]}"
+
+
+def _shows_cents(text: str) -> bool:
+    """Whether an amount's text prints its cents after a decimal comma ("4,79", "390, 00")."""
+    return bool(re.search(r"[,.]\s*\d\d", text))
 
 
 def commas_restored_by_arithmetic(chosen: dict[str, ExtractedField], doc_type: str) -> dict[str, ExtractedField]:

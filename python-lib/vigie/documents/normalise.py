@@ -295,15 +295,14 @@ def parse_year(text: str) -> Optional[str]:
 # Common French first names whose accents Tesseract tends to drop or swap ("Emile" for "Émile", "Inés" for
 # "Inès"): a first name read without its accents is given them back. Surnames, printed in capitals, are not.
 ACCENTED_FIRST_NAMES = tuple(
-    "Adélaïde Adèle Agnès Aimé Aimée Célina Dorothée Éléonore François Françoise Honoré Joséphine Noémi Théodore "
-    "Timothée Amélie Anaïs André Andrée Angèle Anaëlle Aurélie Aurélien Benoît Bérénice Cécile Céline "
-    "Chloé Clémence Clément Déborah Désiré Édith Édouard Élise Élisabeth Élodie Éloïse Émile Émilie "
-    "Émilien Éric Étienne Eugène Évelyne Ève Félix Frédéric Frédérique Gaël Gaëlle "
-    "Gaëtan Geneviève Gérald Gérard Grégoire Grégory Hélène Hervé Inès Irène Jérémie Jérémy Jérôme Joël Joëlle "
-    "Josée Josèphe Léa Léna Léo Léon Léonard Léonie Loïc Maël Maëlle Maïté Mégane Mélanie Mélissa "
-    "Michèle Mickaël Mylène Noé Noël Noémie Océane Pénélope Raphaël Raphaëlle Régine Régis Rémi Rémy René Renée "
-    "Sébastien Séverine Solène Stéphane Stéphanie Sylvère Thérèse Théo Théophile Valérie Valérien Véronique "
-    "Zoé".split())
+    "Adélaïde Adèle Agnès Aimé Aimée Amélie Anaëlle Anaïs André Andrée Angèle Aurélie Aurélien Benoît Bérénice "
+    "Cécile Célina Céline Chloé Clémence Clément Déborah Désiré Dorothée Édith Édouard Éléonore Élisabeth Élise "
+    "Élodie Éloïse Émile Émilie Émilien Éric Étienne Eugène Ève Évelyne Félix François Françoise Frédéric "
+    "Frédérique Gaël Gaëlle Gaëtan Geneviève Gérald Gérard Grégoire Grégory Hélène Hervé Honoré Inès Irène "
+    "Jérémie Jérémy Jérôme Joël Joëlle Josée Josèphe Joséphine Léa Léna Léo Léon Léonard Léonie Loïc Maël Maëlle "
+    "Maïté Mégane Mélanie Mélissa Michèle Mickaël Mylène Noé Noël Noémi Noémie Océane Pénélope Raphaël Raphaëlle "
+    "Régine Régis Rémi Rémy René Renée Sébastien Séverine Solène Stéphane Stéphanie Sylvère Théo Théodore "
+    "Théophile Thérèse Timothée Valérie Valérien Véronique Zoé".split())
 _FIRST_NAME_BY_KEY = {fold(name): name for name in ACCENTED_FIRST_NAMES}
 # Common French surnames that are always spelled with an accent, which Tesseract drops on capitals ("CLEMENT" for
 # "CLÉMENT"); none of them is also a usual surname without its accent, so giving it back is safe.

@@ -146,7 +146,8 @@ def read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord, read
     return words
 
 
-def _mean_confidence(words: list[OcrWord]) -> float:
+def mean_confidence(words: list[OcrWord]) -> float:
+    """The mean confidence of a reading's words (0 for no word): how two readings of one cut are compared."""
     return float(np.mean([w.confidence for w in words])) if words else 0.0
 
 
@@ -172,7 +173,7 @@ def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], langu
                  if not any(mostly_inside(w.box, n.box) for n in neighbours)]
         if best_keyed and not completes_a_key(line, run, words):
             continue
-        if words and _mean_confidence(words) > _mean_confidence(best):
+        if words and mean_confidence(words) > mean_confidence(best):
             best = words
     return best
 

@@ -76,7 +76,7 @@ def _line_of(box: Box, page: OcrPage) -> Optional[OcrWord]:
 def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
     """The page with the confident readings of its unread ink patches added to the lines they sit on; `image` is
     the page as it was read (same pixels as the word boxes)."""
-    from vigie.documents.second_reading import line_reader, mostly_inside, read_cut
+    from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside, read_cut
 
     stretched = contrast_stretched(image)  # thin grey print as black as the rest
     new_line = max((w.line for w in page.words), default=-1) + 1
@@ -86,7 +86,7 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
         reader = reader or line_reader(page.languages)
         model = _line_of(box, page) or OcrWord("", box, 0.0, new_line)
         readings = [read_cut(version, box, box[3] - box[1], model, reader) for version in (image, stretched)]
-        words = [w for w in max(readings, key=_mean_confidence)  # ties keep the page as printed
+        words = [w for w in max(readings, key=mean_confidence)  # ties keep the page as printed
                  if w.confidence >= KEEP_CONFIDENCE and any(ch.isalnum() for ch in w.text)
                  and mostly_inside(w.box, box) and not any(mostly_inside(w.box, o.box) for o in page.words)]
         if words and model.line == new_line:
@@ -96,10 +96,6 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
         return page
     return OcrPage(page.width, page.height, _merged(page.words, added), page.languages, page.rotation,
                    page.skew_deg)
-
-
-def _mean_confidence(words: list[OcrWord]) -> float:
-    return sum(w.confidence for w in words) / len(words) if words else 0.0
 
 
 def _merged(words: list[OcrWord], added: list[OcrWord]) -> list[OcrWord]:
