@@ -7,6 +7,10 @@ Ink is what is darker than the Otsu threshold of the page with its contrast to t
 and each remaining patch of a text line's height is cut out and read as one line (`second_reading.read_cut`), as
 printed and stretched, the more confident reading kept (stretching thickens bold print: "Remb." read "Reab.").
 A confident reading joins the OCR line it sits on (a new line when none), so "N°" + "AMC" read as one label again.
+
+Ink touching a read word is a glyph its box clipped. When it stands as tall as the word's letters it may be a whole
+character the reading dropped ("12/07/2022" read "12/07/202", the last "2" outside the box): the word is read again
+with that ink, and the new reading kept only when it is the old text with characters added on that side.
 """
 
 from __future__ import annotations
@@ -28,12 +32,32 @@ MAX_PATCH_WIDTH = 25  # text heights: wider is a rule or a signature
 MIN_INK_SHARE = 0.08  # of a patch's box: fainter is noise
 MIN_PATCH_AREA = 0.1  # square text heights of ink a patch holds at least
 KEEP_CONFIDENCE = 0.75  # a patch's reading is kept when at least this confident
+CLIPPED_GLYPH_HEIGHT = 0.7  # of the touched word's height: a clipped patch this tall may be a dropped character
 MAX_PATCHES = 40  # per page, largest first: bounds the cost (about 5 ms a patch)
 
 
 def unread_patches(grey: np.ndarray, page: OcrPage) -> list[Box]:
-    """Boxes of text-sized ink patches no word of `page` covers, largest first (at most MAX_PATCHES)."""
+    """Boxes of text-sized ink patches no word of `page` covers nor touches, largest first (at most MAX_PATCHES)."""
     height = text_height(page)
+    free = [box for box in _ink_patches(grey, page, height) if not _touched_words(box, page, TOUCHING * height)]
+    return free[:MAX_PATCHES]
+
+
+def clipped_glyphs(grey: np.ndarray, page: OcrPage) -> list[tuple[OcrWord, Box]]:
+    """(word, patch) pairs of ink patches touching one read word (not two: which one clipped it is unknown) at its
+    side and as tall as its letters: characters the word's reading may have dropped, largest first (at most
+    MAX_PATCHES)."""
+    height = text_height(page)
+    pairs = []
+    for box in _ink_patches(grey, page, height):
+        touched = _touched_words(box, page, TOUCHING * height)
+        if len(touched) == 1 and box[3] - box[1] >= CLIPPED_GLYPH_HEIGHT * (touched[0].box[3] - touched[0].box[1]):
+            pairs.append((touched[0], box))
+    return pairs[:MAX_PATCHES]
+
+
+def _ink_patches(grey: np.ndarray, page: OcrPage, height: float) -> list[Box]:
+    """Boxes of text-sized ink patches outside the words of `page`, largest first."""
     if height <= 0:
         return []
     threshold, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -50,16 +74,15 @@ def unread_patches(grey: np.ndarray, page: OcrPage) -> list[Box]:
         if (PATCH_HEIGHTS[0] * height <= h <= PATCH_HEIGHTS[1] * height and w <= MAX_PATCH_WIDTH * height
                 and inked >= MIN_INK_SHARE * w * h and inked >= MIN_PATCH_AREA * height * height):
             patches.append((inked, (int(x), int(y), int(x + w), int(y + h))))
-    patches = [(inked, box) for inked, box in patches if not _touches_word(box, page, TOUCHING * height)]
     patches.sort(key=lambda item: -item[0])
-    return [box for _, box in patches[:MAX_PATCHES]]
+    return [box for _, box in patches]
 
 
-def _touches_word(box: Box, page: OcrPage, gap: float) -> bool:
-    """Whether a read word ends or starts within `gap` pixels of a patch, on its rows: then the patch is the end
-    of a glyph the word's box clipped (the tail of a Q), not a word of its own."""
-    return any(min(box[3], w.box[3]) > max(box[1], w.box[1])
-               and max(w.box[0] - box[2], box[0] - w.box[2]) <= gap for w in page.words)
+def _touched_words(box: Box, page: OcrPage, gap: float) -> list[OcrWord]:
+    """The read words ending or starting within `gap` pixels of a patch, on its rows: the patch is then part of a
+    glyph one of their boxes clipped (the tail of a Q), not a word of its own."""
+    return [w for w in page.words if min(box[3], w.box[3]) > max(box[1], w.box[1])
+            and max(w.box[0] - box[2], box[0] - w.box[2]) <= gap]
 
 
 def _line_of(box: Box, page: OcrPage) -> Optional[OcrWord]:
@@ -74,11 +97,13 @@ def _line_of(box: Box, page: OcrPage) -> Optional[OcrWord]:
 
 
 def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
-    """The page with the confident readings of its unread ink patches added to the lines they sit on; `image` is
-    the page as it was read (same pixels as the word boxes)."""
+    """The page with the words that clipped a dropped character read again with it, then the confident readings of
+    its unread ink patches added to the lines they sit on; `image` is the page as it was read (same pixels as the
+    word boxes)."""
     from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside, read_cut
 
     stretched = contrast_stretched(image)  # thin grey print as black as the rest
+    page = _with_clipped_glyphs_read(image, stretched, page)
     new_line = max((w.line for w in page.words), default=-1) + 1
     added: list[OcrWord] = []
     reader = None
@@ -96,6 +121,51 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
         return page
     return OcrPage(page.width, page.height, _merged(page.words, added), page.languages, page.rotation,
                    page.skew_deg)
+
+
+def _with_clipped_glyphs_read(image: np.ndarray, stretched: np.ndarray, page: OcrPage) -> OcrPage:
+    """`page` with each word touched by a clipped glyph replaced by its reading with the glyph, when that reading
+    is confident and is the word's text with characters added on the glyph's side (as printed or stretched, the
+    more confident)."""
+    from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside, read_cut
+
+    glyphs: dict[int, tuple[OcrWord, list[Box]]] = {}
+    for word, patch in clipped_glyphs(stretched, page):
+        glyphs.setdefault(id(word), (word, []))[1].append(patch)
+    if not glyphs:
+        return page
+    reader = line_reader(page.languages)
+    replaced: dict[int, list[OcrWord]] = {}
+    for word, patches in glyphs.values():
+        boxes = [word.box, *patches]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        others = [w for w in page.words if w is not word]
+        readings = [[w for w in read_cut(version, box, word.box[3] - word.box[1], word, reader)
+                     if not any(mostly_inside(w.box, o.box) for o in others)] for version in (image, stretched)]
+        kept = [r for r in readings if r and min(w.confidence for w in r) >= KEEP_CONFIDENCE
+                and _adds_characters(word, patches, "".join(w.text for w in r))]
+        if kept:
+            replaced[id(word)] = max(kept, key=mean_confidence)  # ties keep the page as printed
+    if not replaced:
+        return page
+    words = [new for w in page.words for new in replaced.get(id(w), [w])]
+    return OcrPage(page.width, page.height, words, page.languages, page.rotation, page.skew_deg)
+
+
+def _adds_characters(word: OcrWord, patches: list[Box], text: str) -> bool:
+    """Whether `text` is the word's text with letters or digits added on the sides its clipped patches lie, the
+    word's character nearest the patch aside when the word is three characters or more (the glyph cut there may
+    have been misread: "Nombre" read "Non", "17 juin" read "suin"); a reading changing more is another reading of
+    the word, no clipped character found, and one adding only punctuation read a speck ("-GILLET")."""
+    centre = (word.box[0] + word.box[2]) / 2
+    left, right = any(p[2] <= centre for p in patches), any(p[0] >= centre for p in patches)
+    if left and right:
+        keeps = word.text in text
+    elif right:
+        keeps = text.startswith(word.text if len(word.text) < 3 else word.text[:-1])
+    else:
+        keeps = text.endswith(word.text if len(word.text) < 3 else word.text[1:])
+    return keeps and sum(ch.isalnum() for ch in text) > sum(ch.isalnum() for ch in word.text)
 
 
 def _merged(words: list[OcrWord], added: list[OcrWord]) -> list[OcrWord]:

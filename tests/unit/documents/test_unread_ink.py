@@ -61,3 +61,37 @@ def test_a_thin_grey_label_the_reading_lost_is_read():
     dark = OcrPage(page.width, page.height, [w for w in page.words if w.box[1] > 80])  # the label left unread
     texts = [w.text for w in read_unread_ink(pixels, dark).words if w.box[1] < 80]
     assert texts == ["Nombre", "de", "parts"]
+
+
+def date_page() -> np.ndarray:
+    """A label and a date on one row, as a tax notice prints its collection date."""
+    image = Image.new("RGB", (900, 140), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    draw.text((40, 50), "Recouvrement", font=font, fill=(0, 0, 0))
+    draw.text((400, 50), "12/07/2022", font=font, fill=(0, 0, 0))
+    return np.asarray(image)
+
+
+def clipped_reading(image: np.ndarray, word: str, text: str, cut: int) -> OcrPage:
+    """Tesseract's reading with one word's box cut `cut` pixels short on its right and its last character
+    dropped, as OCR reads "12/07/2022" "12/07/202"."""
+    page = recognise(image)
+    assert word in {w.text for w in page.words}  # the test's premise: the word is readable
+    return OcrPage(page.width, page.height,
+                   [OcrWord(text, (w.box[0], w.box[1], w.box[2] - cut, w.box[3]), w.confidence, w.line)
+                    if w.text == word else w for w in page.words])
+
+
+def test_a_character_dropped_outside_a_words_box_is_read_back():
+    image = date_page()
+    reading = read_unread_ink(image, clipped_reading(image, "12/07/2022", "12/07/202", 18))
+    assert [w.text for w in reading.words] == ["Recouvrement", "12/07/2022"]
+
+
+def test_a_clipped_word_read_whole_is_kept_as_read():
+    image = date_page()
+    clipped = clipped_reading(image, "12/07/2022", "12/07/2022", 18)
+    assert [w.text for w in read_unread_ink(image, clipped).words] == ["Recouvrement", "12/07/2022"]
+    assert [w.text for w in read_unread_ink(image, clipped_reading(image, "12/07/2022", "99/99/999", 18)).words] \
+        == ["Recouvrement", "99/99/999"]  # a reading that changes what was read is not a dropped character found
