@@ -42,7 +42,7 @@ NOT_NAME_WORDS = frozenset({"total", "ht", "ttc", "tva", "date", "montant", "cod
 _EDGE_PUNCT = "|:;,“”‘’„\"'«»()[]{}*_~`"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(\s*[:;]?\s*(€|¢|EUR|euros?))+$", re.IGNORECASE)  # a speck before it read ":" ("512:€")
-_MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])c$")  # "0 €" read "Oc": a euro sign glued to a digit read as a "c"
+_MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])[cC]$")  # "0 €" read "Oc", "4 715 €" "4715C": a euro sign glued to a digit
 _ZERO_AS_O = re.compile(r"^[Oo]0?(?=\s*(€|¢)$)")  # and its zero read as the letter ("O €", "O0 €")
 _LETTER_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo]|[Oo](?=[,.]?\d)")  # "58 O78 €": a zero read as the letter beside digits
 _SPLIT_CENTS = re.compile(r"(\d)(?:[,.]\s+|\s+[,.])(\d{2})(?=\s*(?:€|¢|EUR|euros?)?$)", re.IGNORECASE)  # "390, 00 EUR"
@@ -124,11 +124,11 @@ def parse_quantity(text: str) -> Optional[str]:
     return str(int(raw)) if re.fullmatch(r"\d{1,3}", raw) and int(raw) > 0 else None
 
 
-_PERCENT = re.compile(r"^(\d{1,3})(?:[,.](\d{1,2}))?\s*(%?)$")
+_PERCENT = re.compile(r"^(\d{1,3})(?:[,.](\d{1,2}))?\s*[:;]?\s*(%?)$")  # a speck before the sign read ":" ("70:%")
 
 
 def parse_percent(text: str) -> Optional[str]:
-    """A rate ("70 %", "5,5%", "2.1 %"; bare "20" in a rate column) as "70", "5.5": above 0 and at most 100, two
+    """A rate ("70 %", "5,5%", "2.1 %", "70:%"; bare "20" in a rate column) as "70", "5.5": above 0 and at most 100, two
     decimals with the percent sign and one without it (so "20,00", an amount, is not a rate; a lone "0" in a rate
     column is a rate whose first digit OCR lost)."""
     match = _PERCENT.match(clean_text(text))

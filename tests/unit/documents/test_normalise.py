@@ -117,6 +117,7 @@ def test_letter_codes_are_the_nomenclatures_key_letters_as_ocr_reads_them():
 def test_rates_quantities_and_vat_rates_as_printed_on_act_lines():
     assert [nz.parse_percent(t) for t in ("70 %", "5,5%", "2.1 %", "20", "5,50 %")] == ["70", "5.5", "2.1", "20", "5.5"]
     assert [nz.parse_percent(t) for t in ("20,00", "150 %", "abc", "0", "0 %")] == [None] * 5
+    assert [nz.parse_percent(t) for t in ("70:%", "60 ; %")] == ["70", "60"]  # a speck before the sign read ":"
     rates = [nz.parse_vat_rate(t) for t in ("21%", "55", "20 %", "10", "1", "7 %")]
     assert rates == ["2.1", "5.5", "20", "10", None, None]
     assert [nz.parse_quantity(t) for t in ("3", "x2", "l", "0", "1,5")] == ["3", "2", "1", None, None]
@@ -146,6 +147,7 @@ def test_a_zero_amount_whose_euro_sign_ocr_read_as_a_c_is_read():
     assert [nz.parse_amount(t) for t in ("Oc", "O€", "0 €", "O0 €", "3534¢€")] == ["0.00"] * 4 + ["3534.00"]
     assert [nz.parse_amount(t) for t in ("58 O78 €", "1O,50 €", "O,50 €")] == ["58078.00", "10.50", "0.50"]
     assert nz.parse_amount("Oct") is None and nz.parse_amount("O") is None
+    assert nz.parse_amount("4715C") == "4715.00" and nz.parse_amount("CS") is None
 
 
 def test_a_speck_read_as_a_colon_before_the_euro_sign_is_not_part_of_the_amount():
