@@ -1124,8 +1124,9 @@ def _cents_restored(value: str, text: str) -> Optional[str]:
 
 
 def _shows_cents(text: str) -> bool:
-    """Whether an amount's text prints its cents after a decimal comma ("4,79", "390, 00")."""
-    return bool(re.search(r"[,.]\s*\d\d", text))
+    """Whether an amount's text prints its cents after a decimal comma ("4,79", "390, 00") or a space where the comma
+    was lost ("120 00 €")."""
+    return bool(re.search(r"[,.]\s*\d\d", text) or nz.LOST_COMMA.search(text))
 
 
 def commas_restored_by_arithmetic(chosen: dict[str, ExtractedField], doc_type: str) -> dict[str, ExtractedField]:

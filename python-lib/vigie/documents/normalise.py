@@ -46,6 +46,11 @@ _MISREAD_CURRENCY = re.compile(r"(?<=[\dOo])[cC]$")  # "0 €" read "Oc", "4 715
 _ZERO_AS_O = re.compile(r"^[Oo]0?(?=\s*(€|¢)$)")  # and its zero read as the letter ("O €", "O0 €")
 _LETTER_O_IN_DIGITS = re.compile(r"(?<=\d)[Oo]|[Oo](?=[,.]?\d)")  # "58 O78 €": a zero read as the letter beside digits
 _SPLIT_CENTS = re.compile(r"(\d)(?:[,.]\s+|\s+[,.])(\d{2})(?=\s*(?:€|¢|EUR|euros?)?$)", re.IGNORECASE)  # "390, 00 EUR"
+# a space OCR put inside an amount where no thousands space can be, a group after it being shorter than three digits:
+# the comma lost before the cents of a sum in euros ("120 00 €", not a phone's "45 67") or a price cut in two
+# ("21 0,00" for "210,00")
+LOST_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}) (\d{2})(?=\s*(?:€|¢|EUR|euros?)$)", re.IGNORECASE)  # currency shown
+_CUT_UNITS = re.compile(r"^(\d{1,3}) (\d{1,2}[,.]\d{2})(?=\s*(?:€|¢|EUR|euros?)?$)", re.IGNORECASE)
 _AMOUNT = re.compile(r"^-?(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[,.](\d{2}))?$")
 # Day, month, year with "/", "." or "-" between them; OCR may turn one separator into a space or drop it.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([\s/.\-]*)(\d{1,2})([\s/.\-]*)(\d{4})$")
@@ -82,7 +87,7 @@ def clean_text(text: str) -> str:
 def parse_amount(text: str, integer_ok: bool = False) -> Optional[str]:
     """A French amount ("1 234,50 €", "1234.50", "20.00 EUR") as "1234.50"; an integer only with a currency
     sign, or grouped in thousands when `integer_ok`; None for anything else (rates "5,5 %", dates, codes)."""
-    text = _SPLIT_CENTS.sub(r"\1,\2", text)
+    text = _CUT_UNITS.sub(r"\1\2", LOST_COMMA.sub(r"\1,\2", _SPLIT_CENTS.sub(r"\1,\2", text)))
     body = _LETTER_O_IN_DIGITS.sub("0", _ZERO_AS_O.sub("0", _MISREAD_CURRENCY.sub("€", clean_text(text))))
     has_currency = bool(_CURRENCY.search(body))
     body = _CURRENCY.sub("", body).replace(" ,", ",").strip()

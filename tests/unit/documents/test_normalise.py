@@ -154,6 +154,13 @@ def test_a_speck_read_as_a_colon_before_the_euro_sign_is_not_part_of_the_amount(
     assert [nz.parse_amount(t) for t in ("11 512:€", "512 ; EUR", "12:30")] == ["11512.00", "512.00", None]
 
 
+def test_a_space_ocr_put_where_no_thousands_space_can_be_is_a_lost_comma_or_a_cut_price():
+    assert [nz.parse_amount(t) for t in ("120 00 €", "20 00 EUR", "21 0,00", "21 0,00 EUR")] == \
+        ["120.00", "20.00", "210.00", "210.00"]
+    assert [nz.parse_amount(t) for t in ("1 234,50 €", "11 512 €")] == ["1234.50", "11512.00"]  # thousands spaces
+    assert nz.parse_amount("45 67") is None  # two groups of a phone number: no currency, no cents
+
+
 def test_a_date_followed_by_a_speck_read_as_a_full_stop_is_read():
     assert nz.parse_date("31/03/2025.") == "2025-03-31" and nz.parse_date("31.03.2025") == "2025-03-31"
 
