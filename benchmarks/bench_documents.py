@@ -88,6 +88,9 @@ def print_report(result: dict) -> None:
         print(f"\nConsistency on {label}:")
         for kind, cell in scores["recall"].items():
             print(f"  {kind:22s} found {cell['found']}/{cell['injected']}  named {cell['named']}")
+        for kind, cell in scores["masked_by_forgery"].items():
+            print(f"  {kind:22s} found {cell['found']}/{cell['injected']}  masked: a forgery tampered with a field"
+                  " its check reads")
         for group, cell in scores["clean_pages"].items():
             alerted, pages = cell.get("pages_with_alert", 0), cell.get("pages", 0)
             caught = cell.get("pages_alerting_on_forged_field")

@@ -1,5 +1,6 @@
 """Scores of the document chain: exact match per field leaves the forged field out, typing macro-F1 is over the
-test split only, consistency recall needs the injected field, watchlist recall needs the entry's own page."""
+test split only, consistency recall needs the injected field (a forgery over it masks it), watchlist recall needs the
+entry's own page."""
 
 from __future__ import annotations
 
@@ -51,6 +52,16 @@ def test_consistency_recall_on_printed_truth_finds_a_wrong_iban_key_and_no_alert
     scores = consistency_scores(pd.DataFrame(), truth, from_truth=True)
     assert scores["recall"]["invalid_iban_key"]["found"] == 1
     assert scores["clean_pages"]["unforged"] == {"pages": 1, "pages_with_alert": 0}
+
+
+def test_an_injection_whose_field_a_forgery_tampered_with_is_counted_apart_as_masked():
+    bad = IBAN[:-1] + "0"
+    truth = {"a": _page("a", injected={"kind": "invalid_iban_key", "field": "iban"}, forged_field="iban", iban=bad),
+             "b": _page("b", injected={"kind": "invalid_iban_key", "field": "iban"}, forged_field="bic", iban=bad)}
+    scores = consistency_scores(_fields([("a", "iban", IBAN), ("b", "iban", IBAN)]), truth)
+    assert scores["recall"]["invalid_iban_key"] == {"injected": 1, "found": 0, "named": 0, "recall": 0.0}
+    assert scores["masked_by_forgery"]["invalid_iban_key"] == {"injected": 1, "found": 0, "named": 0}
+    assert [m["id"] for m in scores["missed"]] == ["b"]  # the page still showing its wrong key, and missed
 
 
 def test_watchlist_recall_needs_a_hit_naming_the_entry_on_its_own_page():

@@ -150,9 +150,12 @@ def consistency_scores(fields: pd.DataFrame, truth: Mapping[str, PageTruth], spl
                        from_truth: bool = False) -> dict:
     """Recall per injected inconsistency and false alerts on clean pages (unforged and forged apart), running the
     checks on the extracted fields, or on the printed truth with `from_truth` (the rules alone). On a forged page
-    an alert on a check involving the tampered field is the forgery caught, counted apart, not a false alert."""
+    an alert on a check involving the tampered field is the forgery caught, counted apart, not a false alert; an
+    injection whose check reads a field the forgery tampered with (a white-out erased the year of a card's start
+    date) no longer shows on the page, and is counted apart too, as masked."""
     extracted = {} if from_truth else _page_fields(fields)
     recall: dict[str, Counter] = defaultdict(Counter)
+    masked: dict[str, Counter] = defaultdict(Counter)
     clean: dict[str, Counter] = {"unforged": Counter(), "forged": Counter()}
     alerts: dict[str, Counter] = {"unforged": Counter(), "forged": Counter()}
     missed, examples = [], []
@@ -163,8 +166,9 @@ def consistency_scores(fields: pd.DataFrame, truth: Mapping[str, PageTruth], spl
         results = check_page(values, page.doc_type)
         if page.injected:
             found, named = injection_found(results, page.injected)
-            recall[page.injected["kind"]].update(injected=1, found=int(found), named=int(named))
-            if not found:
+            tally = masked if _masked_by_forgery(page) else recall
+            tally[page.injected["kind"]].update(injected=1, found=int(found), named=int(named))
+            if not found and tally is recall:
                 missed.append({"id": page_id, **page.injected})
             continue
         group = "forged" if page.forged_field else "unforged"
@@ -178,9 +182,20 @@ def consistency_scores(fields: pd.DataFrame, truth: Mapping[str, PageTruth], spl
         if false and len(examples) < 20:
             examples.append({"id": page_id, "alerts": [r.message for r in false][:3]})
     return {"recall": {k: {**v, "recall": round(v["found"] / v["injected"], 4)} for k, v in sorted(recall.items())},
+            "masked_by_forgery": {k: dict(v) for k, v in sorted(masked.items())},
             "clean_pages": {g: dict(c) for g, c in clean.items()},
             "false_alerts_by_check": {g: dict(c) for g, c in alerts.items()},
             "missed": missed, "false_alert_examples": examples}
+
+
+def _masked_by_forgery(page: PageTruth) -> bool:
+    """Whether the check that finds a page's injected inconsistency on its printed truth reads the field a forgery
+    tampered with: the page no longer shows what the check needs."""
+    if not page.forged_field:
+        return False
+    results = check_page({k: (str(v), None) for k, v in page.printed.items()}, page.doc_type)
+    return any(r.status == FAILED and r.kind == page.injected["kind"] and page.injected["field"] in r.fields
+               and page.forged_field in r.fields for r in results)
 
 
 def _page_fields(fields: pd.DataFrame) -> dict[str, Mapping]:
