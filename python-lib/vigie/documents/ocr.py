@@ -41,7 +41,7 @@ from vigie.documents.table_rules import erase_rules
 DEFAULT_LANGUAGES = "fra+eng"
 # steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading, unread ink): a change
 # invalidates cached pages
-READER_VERSION = "13"
+READER_VERSION = "14"
 MIN_TEXT_CONFIDENCE = 0.5  # a word below this confidence is not evidence that a page has text
 CONFIDENT_WORD = 0.6  # a word read at least this confidently counts towards a page reading well
 WELL_READ_SHARE = 0.7  # share of confident words above which a turn of the page is taken as upright

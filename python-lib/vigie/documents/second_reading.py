@@ -1,13 +1,13 @@
-"""Second reading of doubtful words: runs of words Tesseract read with little confidence (or long numbers read
-below NUMBER_REREAD_CONFIDENCE) are cut from the page, enlarged so their text is REREAD_HEIGHT pixels high and read
-again as one line; a run's words are replaced by the second reading when it is more confident, unless the first
-reading spells an identifier with a valid check key that the second breaks (`completes_a_key`).
+"""Second reading of doubtful words: runs of words Tesseract read with little confidence (or numbers of three
+digits or more read below NUMBER_REREAD_CONFIDENCE) are cut from the page, enlarged so their text is REREAD_HEIGHT
+pixels high and read again as one line; a run's words are replaced by the second reading when it is more confident,
+unless the first reading spells an identifier with a valid check key that the second breaks (`completes_a_key`).
 
 Act codes in shaded table cells, identifiers and small print are what the first, whole-page reading gets wrong;
 read alone at a size Tesseract reads best, many come out right. The second reading uses the page's languages and
 no character whitelist: on the dev corpus, restricting codes and numbers to capitals and digits fixed fewer fields
 than it broke (extraction exact-match +1.3 points on train instead of +2.6). At most MAX_REREAD_RUNS runs per page,
-least confident first, keep the cost bounded (about 0.06 s per page).
+least confident first, keep the cost bounded.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from vigie.documents.ocr_confusions import fold_confusions
 
 # Tesseract reads 200-dpi digits best near 28 px: on the lines tried, 20 and 48 px misread digits that 28 px read.
 REREAD_CONFIDENCE = 0.6
-NUMBER_REREAD_CONFIDENCE = 0.9  # a word of REREAD_NUMBER_DIGITS digits or more read below this is doubtful too
-REREAD_NUMBER_DIGITS = 5
+# A number read below these is doubtful too, by its count of digits: a long one (an identifier) below 0.9, a short
+# one (an amount's thousands, "1471" for "4 471") below 0.85: on the dev corpora, short numbers read again from 0.85
+# to 0.9 came out worse as often as better.
+NUMBER_REREAD_CONFIDENCE = {5: 0.9, 3: 0.85}
 REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
 MAX_REREAD_RUNS = 20  # lone characters compete for these since reader 7: at 10 they crowded out whole values
 REREAD_HEIGHT = 28
@@ -54,14 +56,18 @@ def line_reader(languages: str):
 
 
 def is_doubtful(word: OcrWord) -> bool:
-    """A word read below REREAD_CONFIDENCE, or a long number read below NUMBER_REREAD_CONFIDENCE."""
-    return word.confidence < REREAD_CONFIDENCE or (
-        word.confidence < NUMBER_REREAD_CONFIDENCE and sum(ch.isdigit() for ch in word.text) >= REREAD_NUMBER_DIGITS)
+    """A word read below REREAD_CONFIDENCE, or a number of three digits or more read below its
+    NUMBER_REREAD_CONFIDENCE."""
+    digits = sum(ch.isdigit() for ch in word.text)
+    threshold = next((c for least, c in NUMBER_REREAD_CONFIDENCE.items() if digits >= least), REREAD_CONFIDENCE)
+    return word.confidence < max(REREAD_CONFIDENCE, threshold)
 
 
 def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
     """Runs of consecutive doubtful words of a line (no confident word or table rule between, gap under
-    REREAD_MAX_GAP line heights): each is one value to read again, not a span across a form or a table's cells."""
+    REREAD_MAX_GAP line heights): each is one value to read again, not a span across a form or a table's cells. A
+    speck right beside a run (a mark holding no letter or digit) joins it: it may be a character misread ("5 747 €"
+    read "> 747 €")."""
     text_height = max(1.0, float(np.median([w.box[3] - w.box[1] for w in line])))
     runs: list[list[OcrWord]] = []
     previous: Optional[OcrWord] = None
@@ -74,7 +80,31 @@ def doubtful_runs(line: list[OcrWord]) -> list[list[OcrWord]]:
         else:
             runs.append([word])
         previous = word
-    return runs
+    return [_with_specks_beside(run, line, text_height) for run in runs]
+
+
+SPECK_GAP = 2.0  # line heights: a speck this near a doubtful run may be one of its characters misread
+
+
+def _with_specks_beside(run: list[OcrWord], line: list[OcrWord], text_height: float) -> list[OcrWord]:
+    """A run with the speck just before and just after it on its line, if any is within SPECK_GAP."""
+    first = next(i for i, w in enumerate(line) if w is run[0])
+    last = first + len(run) - 1
+    before = line[first - 1] if first > 0 else None
+    after = line[last + 1] if last + 1 < len(line) else None
+    return ([before] if before is not None and _is_speck(before, run) and
+            run[0].box[0] - before.box[2] <= SPECK_GAP * text_height else []) + run + (
+        [after] if after is not None and _is_speck(after, run) and
+        after.box[0] - run[-1].box[2] <= SPECK_GAP * text_height else [])
+
+
+def _is_speck(word: OcrWord, run: list[OcrWord]) -> bool:
+    """A mark read with no letter or digit, no table rule, centred in the middle half of the run's height, where a
+    misread character sits (not a quote mark above, nor a full stop below)."""
+    top, bottom = min(w.box[1] for w in run), max(w.box[3] for w in run)
+    centre = (word.box[1] + word.box[3]) / 2
+    return (not any(ch.isalnum() for ch in word.text) and not set(word.text) & RULE_MARKS
+            and top + (bottom - top) / 4 <= centre <= bottom - (bottom - top) / 4)
 
 
 TEXT_TALL_SPECK = 0.7  # of the line's text height: a colon, dot or cross this tall is a character misread

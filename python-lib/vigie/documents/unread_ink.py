@@ -44,14 +44,16 @@ def unread_patches(grey: np.ndarray, page: OcrPage) -> list[Box]:
 
 
 def clipped_glyphs(grey: np.ndarray, page: OcrPage) -> list[tuple[OcrWord, Box]]:
-    """(word, patch) pairs of ink patches touching one read word (not two: which one clipped it is unknown) at its
-    side and as tall as its letters: characters the word's reading may have dropped, largest first (at most
+    """(word, patch) pairs of ink patches touching one read word (not two: which one clipped it is unknown) beside
+    it (centred outside its columns: ink around a small box is the rest of its own glyph, a "%" boxed by one of its
+    rings) and as tall as its letters: characters the word's reading may have dropped, largest first (at most
     MAX_PATCHES)."""
     height = text_height(page)
     pairs = []
     for box in _ink_patches(grey, page, height):
         touched = _touched_words(box, page, TOUCHING * height)
-        if len(touched) == 1 and box[3] - box[1] >= CLIPPED_GLYPH_HEIGHT * (touched[0].box[3] - touched[0].box[1]):
+        if (len(touched) == 1 and box[3] - box[1] >= CLIPPED_GLYPH_HEIGHT * (touched[0].box[3] - touched[0].box[1])
+                and _side(touched[0], box) is not None):
             pairs.append((touched[0], box))
     return pairs[:MAX_PATCHES]
 
@@ -152,16 +154,21 @@ def _with_clipped_glyphs_read(image: np.ndarray, stretched: np.ndarray, page: Oc
     return OcrPage(page.width, page.height, words, page.languages, page.rotation, page.skew_deg)
 
 
+def _side(word: OcrWord, patch: Box) -> Optional[str]:
+    """"left" or "right" of the word a patch's centre lies; None when it lies within the word's columns."""
+    centre = (patch[0] + patch[2]) / 2
+    return "left" if centre < word.box[0] else "right" if centre > word.box[2] else None
+
+
 def _adds_characters(word: OcrWord, patches: list[Box], text: str) -> bool:
     """Whether `text` is the word's text with letters or digits added on the sides its clipped patches lie, the
     word's character nearest the patch aside when the word is three characters or more (the glyph cut there may
     have been misread: "Nombre" read "Non", "17 juin" read "suin"); a reading changing more is another reading of
     the word, no clipped character found, and one adding only punctuation read a speck ("-GILLET")."""
-    centre = (word.box[0] + word.box[2]) / 2
-    left, right = any(p[2] <= centre for p in patches), any(p[0] >= centre for p in patches)
-    if left and right:
+    sides = {_side(word, p) for p in patches}
+    if sides == {"left", "right"}:
         keeps = word.text in text
-    elif right:
+    elif sides == {"right"}:
         keeps = text.startswith(word.text if len(word.text) < 3 else word.text[:-1])
     else:
         keeps = text.endswith(word.text if len(word.text) < 3 else word.text[1:])

@@ -154,6 +154,16 @@ def test_a_lone_digit_first_read_as_tall_punctuation_is_read_again(first_reading
     assert [w.text for w in reread.words] == ["Quantite", "1"]
 
 
+def test_an_amount_whose_first_digit_was_read_as_a_speck_is_read_again_with_it():
+    image = np.full((200, 900, 3), 255, np.uint8)
+    cv2.putText(image, "Impot", (40, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    cv2.putText(image, "5 747", (400, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    words = [OcrWord("Impot", (40, 88, 130, 112), 0.95, 0), OcrWord(">", (402, 95, 408, 105), 0.66, 0),
+             OcrWord("747", (440, 88, 500, 112), 0.83, 0)]  # a three-digit number read below 0.9: doubtful
+    reread = second_reading(image, OcrPage(900, 200, words))
+    assert "".join(w.text for w in reread.words[1:]) == "5747"
+
+
 def test_a_confident_reading_is_not_read_again():
     image, page = _printed_number_page("331168139", 0.95)  # wrong, but nothing says so: kept
     assert second_reading(image, page).words == page.words

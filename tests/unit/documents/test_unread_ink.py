@@ -1,12 +1,12 @@
 """Ink the page's reading left without words is read alone and joins the line it sits on; a clipped piece of a
-read word is not read as a word of its own."""
+read word is not read as a word of its own, but a character the word's reading dropped beside it is read back."""
 
 from __future__ import annotations
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
-from vigie.documents.ocr import OcrPage, OcrWord, recognise
-from vigie.documents.unread_ink import read_unread_ink, unread_patches
+from vigie.documents.ocr import OcrPage, OcrWord, contrast_stretched, recognise
+from vigie.documents.unread_ink import clipped_glyphs, read_unread_ink, unread_patches
 
 FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
 
@@ -95,3 +95,19 @@ def test_a_clipped_word_read_whole_is_kept_as_read():
     assert [w.text for w in read_unread_ink(image, clipped).words] == ["Recouvrement", "12/07/2022"]
     assert [w.text for w in read_unread_ink(image, clipped_reading(image, "12/07/2022", "99/99/999", 18)).words] \
         == ["Recouvrement", "99/99/999"]  # a reading that changes what was read is not a dropped character found
+
+
+def test_ink_around_a_small_box_is_the_rest_of_its_own_glyph_not_a_dropped_character():
+    image = Image.new("RGB", (600, 140), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for x, text in ((40, "Taux"), (300, "%")):
+        draw.text((x, 50), text, font=ImageFont.truetype(FONT, 30), fill=(0, 0, 0))
+    pixels = np.asarray(image)
+    page = recognise(pixels)
+    assert [w.text for w in page.words] == ["Taux", "%"]  # the test's premise
+    x0, y0, x1, y1 = page.words[1].box
+    ring = OcrWord("%", (x0 + (x1 - x0) // 3, y0 + (y1 - y0) // 3, x1 - (x1 - x0) // 3, y1 - (y1 - y0) // 3), 0.88,
+                   page.words[1].line)  # boxed by one of its rings, as OCR boxed a faint "%"
+    ringed = OcrPage(page.width, page.height, [page.words[0], ring])
+    assert clipped_glyphs(contrast_stretched(pixels), ringed) == []
+    assert [w.text for w in read_unread_ink(pixels, ringed).words] == ["Taux", "%"]
