@@ -14,6 +14,11 @@ import numpy as np
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels, x1/y1 exclusive
 
 
+def union(boxes: list[Box]) -> Box:
+    """The smallest box holding every box."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One finding: where (box), what kind, a readable message, the field concerned and how strong it is."""

@@ -18,7 +18,7 @@ from typing import Callable, Optional
 
 from rapidfuzz import fuzz
 
-from vigie.core.results import Box
+from vigie.core.results import Box, union
 from vigie.documents import normalise as nz
 from vigie.documents.consistency import SUM_RULES, SumRule
 from vigie.documents.field_specs import (
@@ -98,11 +98,6 @@ class Candidate:
     confidence: float
     checksum_ok: bool = False
     ocr_min: float = 1.0  # the lowest confidence of its words that hold a letter or digit
-
-
-def union(boxes: list[Box]) -> Box:
-    """The smallest box holding every box."""
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _height(box: Box) -> int:

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from vigie.core.results import Box
+from vigie.core.results import Box, union
 from vigie.documents import identifier_keys as keys
 from vigie.documents.ocr import OcrPage, OcrWord, tessdata_dir
 from vigie.documents.ocr_confusions import fold_confusions
@@ -29,7 +29,7 @@ REREAD_CONFIDENCE = 0.6
 # A number read below these is doubtful too, by its count of digits: a long one (an identifier) below 0.9, a short
 # one (an amount's thousands, "1471" for "4 471") below 0.85: on the dev corpora, short numbers read again from 0.85
 # to 0.9 came out worse as often as better.
-NUMBER_REREAD_CONFIDENCE = {5: 0.9, 3: 0.85}
+NUMBER_REREAD_CONFIDENCE = {5: 0.9, 3: 0.85}  # least digits -> confidence, longest first
 REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
 MAX_REREAD_RUNS = 20  # lone characters compete for these since reader 7: at 10 they crowded out whole values
 REREAD_HEIGHT = 28
@@ -89,13 +89,9 @@ SPECK_GAP = 2.0  # line heights: a speck this near a doubtful run may be one of 
 def _with_specks_beside(run: list[OcrWord], line: list[OcrWord], text_height: float) -> list[OcrWord]:
     """A run with the speck just before and just after it on its line, if any is within SPECK_GAP."""
     first = next(i for i, w in enumerate(line) if w is run[0])
-    last = first + len(run) - 1
-    before = line[first - 1] if first > 0 else None
-    after = line[last + 1] if last + 1 < len(line) else None
-    return ([before] if before is not None and _is_speck(before, run) and
-            run[0].box[0] - before.box[2] <= SPECK_GAP * text_height else []) + run + (
-        [after] if after is not None and _is_speck(after, run) and
-        after.box[0] - run[-1].box[2] <= SPECK_GAP * text_height else [])
+    before, after = line[max(0, first - 1):first], line[first + len(run):first + len(run) + 1]
+    return ([w for w in before if _is_speck(w, run) and run[0].box[0] - w.box[2] <= SPECK_GAP * text_height] + run
+            + [w for w in after if _is_speck(w, run) and w.box[0] - run[-1].box[2] <= SPECK_GAP * text_height])
 
 
 def _is_speck(word: OcrWord, run: list[OcrWord]) -> bool:
@@ -124,12 +120,6 @@ def runs_to_reread(page: OcrPage) -> list[tuple[list[OcrWord], list[OcrWord]]]:
     doubtful = [(min(w.confidence for w in run), line, run) for line in page.lines() for run in doubtful_runs(line)]
     doubtful.sort(key=lambda item: item[0])
     return [(line, run) for _, line, run in doubtful[:MAX_REREAD_RUNS]]
-
-
-def _run_box(run: list[OcrWord]) -> Box:
-    """The smallest box holding the words of a run."""
-    return (min(w.box[0] for w in run), min(w.box[1] for w in run), max(w.box[2] for w in run),
-            max(w.box[3] for w in run))
 
 
 def mostly_inside(box: Box, other: Box) -> bool:
@@ -188,7 +178,7 @@ def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], langu
     reading. A word read over a neighbour of the run (a run's box drawn too wide takes in the next words) is that
     neighbour again, not kept twice."""
     text_height = int(np.median([w.box[3] - w.box[1] for w in line]))
-    box = _run_box(run)
+    box = union([w.box for w in run])
     median_top, median_bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
     reader = line_reader(languages)
     neighbours = [w for w in line if all(w is not r for r in run)]

@@ -20,7 +20,7 @@ from typing import Optional
 import cv2
 import numpy as np
 
-from vigie.core.results import Box
+from vigie.core.results import Box, union
 from vigie.documents.ocr import OcrPage, OcrWord, contrast_stretched, text_height
 from vigie.documents.table_rules import rules_in
 
@@ -139,8 +139,7 @@ def _with_clipped_glyphs_read(image: np.ndarray, stretched: np.ndarray, page: Oc
     reader = line_reader(page.languages)
     replaced: dict[int, list[OcrWord]] = {}
     for word, patches in glyphs.values():
-        boxes = [word.box, *patches]
-        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        box = union([word.box, *patches])
         others = [w for w in page.words if w is not word]
         readings = [[w for w in read_cut(version, box, word.box[3] - word.box[1], word, reader)
                      if not any(mostly_inside(w.box, o.box) for o in others)] for version in (image, stretched)]

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from vigie.core.results import Box, Evidence
+from vigie.core.results import Box, Evidence, union
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.documents.ocr_confusions import (
     fold_confusions,
@@ -151,11 +151,6 @@ def line_stream(words: list[OcrWord]) -> IdentifierStream:
                             frozenset(folded))
 
 
-def union_box(boxes: list[Box]) -> Box:
-    """The smallest box holding all the given boxes."""
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 class Watchlist:
     """Watchlisted identifiers and names, ready to scan OCR pages."""
 
@@ -235,7 +230,7 @@ class Watchlist:
                         continue
                     spanned = [line[i] for i in sorted(set(stream.word_of[start:end]))]
                     hits.append(WatchlistHit(entry, " ".join(w.text for w in spanned),
-                                             union_box([w.box for w in spanned]), score))
+                                             union([w.box for w in spanned]), score))
         return hits
 
     def lookup(self, window: str, one_word: bool = False) -> list[tuple[WatchlistEntry, float]]:
@@ -270,7 +265,7 @@ class Watchlist:
             a, b = windows[window_index]
             spanned = [line[i] for i in sorted({index for _, index in tokens[a:b]})]
             hits.append(WatchlistHit(self.names[name_index], " ".join(w.text for w in spanned),
-                                     union_box([w.box for w in spanned]),
+                                     union([w.box for w in spanned]),
                                      float(scores[window_index, name_index]) / 100.0))
         return hits
 

@@ -162,7 +162,7 @@ def consistency_scores(fields: pd.DataFrame, truth: Mapping[str, PageTruth], spl
     for page_id, page in sorted(_in_split(truth, split).items()):
         if page.doc_type == "other":
             continue
-        values = {k: (str(v), None) for k, v in page.printed.items()} if from_truth else extracted.get(page_id, {})
+        values = _printed_values(page) if from_truth else extracted.get(page_id, {})
         results = check_page(values, page.doc_type)
         if page.injected:
             found, named = injection_found(results, page.injected)
@@ -193,9 +193,14 @@ def _masked_by_forgery(page: PageTruth) -> bool:
     tampered with: the page no longer shows what the check needs."""
     if not page.forged_field:
         return False
-    results = check_page({k: (str(v), None) for k, v in page.printed.items()}, page.doc_type)
+    results = check_page(_printed_values(page), page.doc_type)
     return any(r.status == FAILED and r.kind == page.injected["kind"] and page.injected["field"] in r.fields
                and page.forged_field in r.fields for r in results)
+
+
+def _printed_values(page: PageTruth) -> dict[str, tuple[str, None]]:
+    """A page's printed truth as the checks read extracted fields (value, no box)."""
+    return {k: (str(v), None) for k, v in page.printed.items()}
 
 
 def _page_fields(fields: pd.DataFrame) -> dict[str, Mapping]:
