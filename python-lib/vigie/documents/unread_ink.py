@@ -39,8 +39,7 @@ MAX_PATCHES = 40  # per page, largest first: bounds the cost (about 5 ms a patch
 def unread_patches(grey: np.ndarray, page: OcrPage) -> list[Box]:
     """Boxes of text-sized ink patches no word of `page` covers nor touches, largest first (at most MAX_PATCHES)."""
     height = text_height(page)
-    free = [box for box in _ink_patches(grey, page, height) if not _touched_words(box, page, TOUCHING * height)]
-    return free[:MAX_PATCHES]
+    return _free(_ink_patches(grey, page, height), page, height)
 
 
 def clipped_glyphs(grey: np.ndarray, page: OcrPage) -> list[tuple[OcrWord, Box]]:
@@ -49,8 +48,18 @@ def clipped_glyphs(grey: np.ndarray, page: OcrPage) -> list[tuple[OcrWord, Box]]
     rings) and as tall as its letters: characters the word's reading may have dropped, largest first (at most
     MAX_PATCHES)."""
     height = text_height(page)
+    return _clipped(_ink_patches(grey, page, height), page, height)
+
+
+def _free(patches: list[Box], page: OcrPage, height: float) -> list[Box]:
+    """The patches no word of `page` touches, at most MAX_PATCHES."""
+    return [box for box in patches if not _touched_words(box, page, TOUCHING * height)][:MAX_PATCHES]
+
+
+def _clipped(patches: list[Box], page: OcrPage, height: float) -> list[tuple[OcrWord, Box]]:
+    """The (word, patch) pairs of `clipped_glyphs` among `patches`."""
     pairs = []
-    for box in _ink_patches(grey, page, height):
+    for box in patches:
         touched = _touched_words(box, page, TOUCHING * height)
         if (len(touched) == 1 and box[3] - box[1] >= CLIPPED_GLYPH_HEIGHT * (touched[0].box[3] - touched[0].box[1])
                 and _side(touched[0], box) is not None):
@@ -101,18 +110,18 @@ def _line_of(box: Box, page: OcrPage) -> Optional[OcrWord]:
 def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
     """The page with the words that clipped a dropped character read again with it, then the confident readings of
     its unread ink patches added to the lines they sit on; `image` is the page as it was read (same pixels as the
-    word boxes)."""
-    from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside, read_cut
+    word boxes). The ink is found once: a word read again only grows over the patch it clipped."""
+    from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside
 
     stretched = contrast_stretched(image)  # thin grey print as black as the rest
-    page = _with_clipped_glyphs_read(image, stretched, page)
+    height = text_height(page)
+    patches = _ink_patches(stretched, page, height)
+    page = _with_clipped_glyphs_read(image, stretched, page, _clipped(patches, page, height))
     new_line = max((w.line for w in page.words), default=-1) + 1
     added: list[OcrWord] = []
-    reader = None
-    for box in unread_patches(stretched, page):
-        reader = reader or line_reader(page.languages)
+    for box in _free(patches, page, height):
         model = _line_of(box, page) or OcrWord("", box, 0.0, new_line)
-        readings = [read_cut(version, box, box[3] - box[1], model, reader) for version in (image, stretched)]
+        readings = _readings(image, stretched, box, box[3] - box[1], model, line_reader(page.languages))
         words = [w for w in max(readings, key=mean_confidence)  # ties keep the page as printed
                  if w.confidence >= KEEP_CONFIDENCE and any(ch.isalnum() for ch in w.text)
                  and mostly_inside(w.box, box) and not any(mostly_inside(w.box, o.box) for o in page.words)]
@@ -125,24 +134,30 @@ def read_unread_ink(image: np.ndarray, page: OcrPage) -> OcrPage:
                    page.skew_deg)
 
 
-def _with_clipped_glyphs_read(image: np.ndarray, stretched: np.ndarray, page: OcrPage) -> OcrPage:
-    """`page` with each word touched by a clipped glyph replaced by its reading with the glyph, when that reading
-    is confident and is the word's text with characters added on the glyph's side (as printed or stretched, the
-    more confident)."""
-    from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside, read_cut
+def _readings(image: np.ndarray, stretched: np.ndarray, box: Box, text_height: int, model: OcrWord,
+              reader) -> list[list[OcrWord]]:
+    """A cut of the page read as printed and with its contrast stretched (stretching thickens bold print)."""
+    from vigie.documents.second_reading import read_cut
+
+    return [read_cut(version, box, text_height, model, reader) for version in (image, stretched)]
+
+
+def _with_clipped_glyphs_read(image: np.ndarray, stretched: np.ndarray, page: OcrPage,
+                              clipped: list[tuple[OcrWord, Box]]) -> OcrPage:
+    """`page` with each word of a (word, clipped glyph) pair replaced by its reading with the glyph, when that
+    reading is confident and is the word's text with characters added on the glyph's side (as printed or
+    stretched, the more confident)."""
+    from vigie.documents.second_reading import line_reader, mean_confidence, mostly_inside
 
     glyphs: dict[int, tuple[OcrWord, list[Box]]] = {}
-    for word, patch in clipped_glyphs(stretched, page):
+    for word, patch in clipped:
         glyphs.setdefault(id(word), (word, []))[1].append(patch)
-    if not glyphs:
-        return page
-    reader = line_reader(page.languages)
     replaced: dict[int, list[OcrWord]] = {}
     for word, patches in glyphs.values():
-        box = union([word.box, *patches])
         others = [w for w in page.words if w is not word]
-        readings = [[w for w in read_cut(version, box, word.box[3] - word.box[1], word, reader)
-                     if not any(mostly_inside(w.box, o.box) for o in others)] for version in (image, stretched)]
+        readings = [[w for w in reading if not any(mostly_inside(w.box, o.box) for o in others)]
+                    for reading in _readings(image, stretched, union([word.box, *patches]),
+                                             word.box[3] - word.box[1], word, line_reader(page.languages))]
         kept = [r for r in readings if r and min(w.confidence for w in r) >= KEEP_CONFIDENCE
                 and _adds_characters(word, patches, "".join(w.text for w in r))]
         if kept:
