@@ -3,7 +3,8 @@
 `OcrPage` is the shape every later step reads (typing, field extraction, consistency checks, watchlist): words in
 reading order, each with its pixel box, a confidence in [0, 1] and the index of the text line it belongs to.
 `read_page` turns a page upright and straightens it before reading, then reads doubtful words a second time
-(`second_reading`) and the ink no word covers (`unread_ink`); word boxes are on the upright page (the stored page
+(`second_reading`, with Vigie's own recogniser as a second opinion, `word_recognizer`) and the ink no word covers
+(`unread_ink`); word boxes are on the upright page (the stored page
 turned by `rotation`), not on the straightened copy, so with no quarter turn they lie on the original pixels.
 """
 
@@ -41,7 +42,7 @@ from vigie.documents.table_rules import erase_rules
 DEFAULT_LANGUAGES = "fra+eng"
 # steps of read_page (turn, skew, rules, reading, dark bands, small print, second reading, unread ink): a change
 # invalidates cached pages
-READER_VERSION = "14"
+READER_VERSION = "15"
 MIN_TEXT_CONFIDENCE = 0.5  # a word below this confidence is not evidence that a page has text
 CONFIDENT_WORD = 0.6  # a word read at least this confidently counts towards a page reading well
 WELL_READ_SHARE = 0.7  # share of confident words above which a turn of the page is taken as upright
@@ -207,9 +208,13 @@ def engine_version() -> str:
 
 
 def page_key(image: np.ndarray, languages: str = DEFAULT_LANGUAGES) -> str:
-    """The cache key of a page's OCR: a digest of its pixels, the languages, the engine and the reader version."""
+    """The cache key of a page's OCR: a digest of its pixels, the languages, the engine, the reader version and
+    the recogniser model."""
+    from vigie.documents.word_recognizer import model_digest
+
     digest = hashlib.sha256()
-    digest.update(f"{image.shape}|{image.dtype}|{languages}|{engine_version()}|{READER_VERSION}|".encode())
+    digest.update(f"{image.shape}|{image.dtype}|{languages}|{engine_version()}|{READER_VERSION}|"
+                  f"{model_digest()}|".encode())
     digest.update(np.ascontiguousarray(image).data)
     return digest.hexdigest()
 

@@ -2,6 +2,8 @@
 digits or more read below NUMBER_REREAD_CONFIDENCE) are cut from the page, enlarged so their text is REREAD_HEIGHT
 pixels high and read again as one line; a run's words are replaced by the second reading when it is more confident,
 unless the first reading spells an identifier with a valid check key that the second breaks (`completes_a_key`).
+Vigie's own recogniser (`word_recognizer`) then reads the run too, and replaces characters Tesseract misread when
+it is sure of them (`recognised_reading`).
 
 Act codes in shaded table cells, identifiers and small print are what the first, whole-page reading gets wrong;
 read alone at a size Tesseract reads best, many come out right. The second reading uses the page's languages and
@@ -23,6 +25,7 @@ from vigie.core.results import Box, union
 from vigie.documents import identifier_keys as keys
 from vigie.documents.ocr import OcrPage, OcrWord, tessdata_dir
 from vigie.documents.ocr_confusions import fold_confusions
+from vigie.documents.word_recognizer import line_cut, word_recognizer
 
 # Tesseract reads 200-dpi digits best near 28 px: on the lines tried, 20 and 48 px misread digits that 28 px read.
 REREAD_CONFIDENCE = 0.6
@@ -33,6 +36,7 @@ NUMBER_REREAD_CONFIDENCE = {5: 0.9, 3: 0.85}  # least digits -> confidence, long
 REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
 MAX_REREAD_RUNS = 20  # lone characters compete for these since reader 7: at 10 they crowded out whole values
 REREAD_HEIGHT = 28
+RECOGNISER_CONFIDENCE = 0.95  # Vigie's recogniser's reading of a run replaces Tesseract's when it is this sure
 REREAD_MARGIN = 6
 REREAD_BORDER = 10
 # A lone character (a table cell's quantity) is also read larger and cut tighter: at 28 px with the usual margin,
@@ -195,7 +199,34 @@ def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], langu
             continue
         if words and mean_confidence(words) > mean_confidence(best):
             best = words
+    recognised = recognised_reading(image, line, box, best)
+    if recognised and not (best_keyed and not completes_a_key(line, run, recognised)):
+        return recognised
     return best
+
+
+def recognised_reading(image: np.ndarray, line: list[OcrWord], box: Box, reading: list[OcrWord]) -> list[OcrWord]:
+    """`reading` with the characters Vigie's recogniser reads in `box` in place of its own, when the recogniser
+    reads as many characters (spaces aside), none of its letters or digits as punctuation, at least
+    RECOGNISER_CONFIDENCE sure of each; none otherwise, or when the model is not shipped. Tesseract's words and
+    boxes are kept, with the recogniser's confidence (also where both read alike). On the dev corpora, the recogniser's confident readings that add or drop a character were as
+    often wrong as right ("FJH" read "FH", "112€" read "112"), as were a lone letter or digit read as a mark (a
+    quantity "1" read ":"); its substitutions were mostly right ("SO20562 44" for "802056234", "HBLDO38" for
+    "HBLD038")."""
+    recognizer = word_recognizer()
+    if recognizer is None:
+        return []
+    decoded = recognizer.read(line_cut(image, box, line))
+    characters, first = decoded.text.replace(" ", ""), "".join(w.text for w in reading)
+    if decoded.confidence < RECOGNISER_CONFIDENCE or len(characters) != len(first) or any(
+            old.isalnum() and not new.isalnum() for old, new in zip(first, characters)):
+        return []
+    words, start = [], 0
+    for word in reading:
+        words.append(OcrWord(characters[start:start + len(word.text)], word.box, decoded.confidence, word.line,
+                             word.block))
+        start += len(word.text)
+    return words
 
 
 # Identifiers a line's digit groups may spell, by length, with their check key: a first reading that makes one valid
