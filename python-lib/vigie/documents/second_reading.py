@@ -207,12 +207,16 @@ def reread_run(image: np.ndarray, line: list[OcrWord], run: list[OcrWord], langu
 
 def recognised_reading(image: np.ndarray, line: list[OcrWord], box: Box, reading: list[OcrWord]) -> list[OcrWord]:
     """`reading` with the characters Vigie's recogniser reads in `box` in place of its own, when the recogniser
-    reads as many characters (spaces aside), none of its letters or digits as punctuation, at least
+    reads as many characters (spaces aside), none of its letters or digits as a mark, at least
     RECOGNISER_CONFIDENCE sure of each; none otherwise, or when the model is not shipped. Tesseract's words and
-    boxes are kept, with the recogniser's confidence (also where both read alike). On the dev corpora, the recogniser's confident readings that add or drop a character were as
-    often wrong as right ("FJH" read "FH", "112€" read "112"), as were a lone letter or digit read as a mark (a
-    quantity "1" read ":"); its substitutions were mostly right ("SO20562 44" for "802056234", "HBLDO38" for
-    "HBLD038")."""
+    boxes are kept, with the recogniser's confidence (also where both read alike), and so is a digit where both
+    read a digit.
+
+    On the dev corpora, the recogniser's confident readings that add or drop a character were as often wrong as
+    right ("FJH" read "FH", "112€" read "112"), as were a lone letter or digit read as a mark (a quantity "1" read
+    ":"); a digit it read as another digit was wrong 34 times in 35 (a typewriter font's zeros read as nines, a
+    NIR's among them); the look-alikes it told apart were mostly right ("SO20562" for "8020562", "HBLDO38" for
+    "HBLD038", "PETITIEAN" for "PETITJEAN")."""
     recognizer = word_recognizer()
     if recognizer is None:
         return []
@@ -221,9 +225,10 @@ def recognised_reading(image: np.ndarray, line: list[OcrWord], box: Box, reading
     if decoded.confidence < RECOGNISER_CONFIDENCE or len(characters) != len(first) or any(
             old.isalnum() and not new.isalnum() for old, new in zip(first, characters)):
         return []
+    merged = "".join(old if old.isdigit() and new.isdigit() else new for old, new in zip(first, characters))
     words, start = [], 0
     for word in reading:
-        words.append(OcrWord(characters[start:start + len(word.text)], word.box, decoded.confidence, word.line,
+        words.append(OcrWord(merged[start:start + len(word.text)], word.box, decoded.confidence, word.line,
                              word.block))
         start += len(word.text)
     return words

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from vigie.core.ctc import Decoded
+from vigie.documents import second_reading
 from vigie.documents.ocr import OcrWord
 from vigie.documents.second_reading import recognised_reading
 from vigie.documents.word_recognizer import line_cut, normalised_cut, word_recognizer
@@ -56,3 +58,33 @@ def test_a_reading_the_recogniser_would_lengthen_or_shorten_is_left_to_tesseract
     pixels, word = printed_line("10491007646")
     short = [OcrWord("1491007646", word.box, 0.7, 0)]
     assert recognised_reading(pixels, short, word.box, short) == []
+
+
+class FixedReading:
+    """A recogniser stand-in that reads `text` at `confidence` whatever the cut."""
+
+    def __init__(self, text: str, confidence: float = 0.99):
+        self.decoded = Decoded(text, confidence)
+
+    def read(self, cut: np.ndarray) -> Decoded:
+        return self.decoded
+
+
+@pytest.mark.parametrize("first, recognised, kept", [
+    ("N° 295043770074048", "N° 295943779974948", "N° 295043770074048"),  # a digit where both read a digit stays
+    ("SO20562 44", "8020562 34", "8020562 44"),  # look-alike letters become the digits the recogniser reads
+    ("1 qté", "l qté", "l qté"),
+])
+def test_tesseracts_digits_stay_and_its_look_alike_letters_give_way(monkeypatch, first, recognised, kept):
+    monkeypatch.setattr(second_reading, "word_recognizer", lambda: FixedReading(recognised))
+    pixels = np.full((60, 400), 245, np.uint8)
+    words = [OcrWord(text, (20 + 100 * i, 15, 90 + 100 * i, 40), 0.5, 0) for i, text in enumerate(first.split())]
+    assert " ".join(w.text for w in recognised_reading(pixels, words, (20, 15, 400, 40), words)) == kept
+
+
+@pytest.mark.parametrize("recognised, confidence", [("HBLD038", 0.9), ("HBLD03", 0.99), ("HBLD03:", 0.99)])
+def test_an_unsure_longer_shorter_or_marked_reading_changes_nothing(monkeypatch, recognised, confidence):
+    monkeypatch.setattr(second_reading, "word_recognizer", lambda: FixedReading(recognised, confidence))
+    pixels = np.full((60, 400), 245, np.uint8)
+    words = [OcrWord("HBLDO38", (20, 15, 120, 40), 0.5, 0)]
+    assert recognised_reading(pixels, words, words[0].box, words) == []
