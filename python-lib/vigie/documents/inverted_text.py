@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from vigie.core.results import Box
+from vigie.documents.orientation import grey
 
 if TYPE_CHECKING:  # ocr imports this module: the type only, for annotations
     from vigie.documents.ocr import OcrPage
@@ -80,15 +81,15 @@ def read_dark_bands(image: np.ndarray, page: "OcrPage", read: Callable[[np.ndarr
     line printed below the band's top."""
     from vigie.documents.ocr import OcrPage, OcrWord
 
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    dark, solid = solid_dark(grey)
+    grey_image = grey(image)
+    dark, solid = solid_dark(grey_image)
     bands = _bands(dark, solid)
     if not bands:
         return page
     lines = page.lines()
     for band in bands:
         x, y = band[0] - BAND_MARGIN, band[1] - BAND_MARGIN
-        band_reading = read(lighten_band(grey, solid, band))
+        band_reading = read(lighten_band(grey_image, solid, band))
         held = OcrPage(page.width, page.height, [w for line in lines for w in line if _inside(w.box, band)])
         if score(band_reading) <= score(held):
             continue  # the page's reading read this band as well (a light band): kept

@@ -36,6 +36,7 @@ from PIL import Image
 
 from vigie.documents.ocr import OcrPage, OcrWord
 from vigie.documents.ocr_confusions import fold_confusions
+from vigie.documents.orientation import grey
 from vigie.runtime.context import Folder
 
 N_MINHASH = 256
@@ -105,12 +106,12 @@ class NearDuplicateMatch:
 
 def _grey(image: np.ndarray) -> np.ndarray:
     """The page in grey levels, reduced to HASH_WORK_WIDTH pixels wide (never enlarged)."""
-    grey = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
-    height, width = grey.shape
+    page = grey(image)
+    height, width = page.shape
     if width > HASH_WORK_WIDTH:
-        grey = cv2.resize(grey, (HASH_WORK_WIDTH, max(1, round(height * HASH_WORK_WIDTH / width))),
+        page = cv2.resize(page, (HASH_WORK_WIDTH, max(1, round(height * HASH_WORK_WIDTH / width))),
                           interpolation=cv2.INTER_AREA)
-    return grey
+    return page
 
 
 def _phash_words(grey: np.ndarray, hash_size: int) -> np.ndarray:

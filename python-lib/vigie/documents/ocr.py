@@ -33,6 +33,7 @@ from vigie.documents.orientation import (
     deskew,
     detect_rotation,
     estimate_skew,
+    grey,
     is_blank,
     line_direction,
     turn_upright,
@@ -316,9 +317,9 @@ def text_height(page: OcrPage) -> float:
 def contrast_stretched(image: np.ndarray) -> np.ndarray:
     """A grey page with each pixel's darkness against the paper around it multiplied by STRETCH: faint print (a
     card photographed small, grey on a tinted ground) comes out black on white, as Tesseract reads best."""
-    grey = image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
-    paper = cv2.dilate(grey, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))  # the lightest pixel around
-    darkness = paper.astype(np.int16) - grey.astype(np.int16)
+    page = grey(image)
+    paper = cv2.dilate(page, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))  # the lightest pixel around
+    darkness = paper.astype(np.int16) - page.astype(np.int16)
     return np.clip(255 - STRETCH * darkness, 0, 255).astype(np.uint8)
 
 

@@ -25,6 +25,7 @@ from vigie.core.results import Box, union
 from vigie.documents import identifier_keys as keys
 from vigie.documents.ocr import OcrPage, OcrWord, tessdata_dir
 from vigie.documents.ocr_confusions import fold_confusions
+from vigie.documents.orientation import grey
 from vigie.documents.word_recognizer import line_cut, word_recognizer
 
 # Tesseract reads 200-dpi digits best near 28 px: on the lines tried, 20 and 48 px misread digits that 28 px read.
@@ -143,7 +144,7 @@ def read_cut(image: np.ndarray, box: Box, text_height: int, model: OcrWord, read
     if x1 <= x0 or y1 <= y0:
         return []
     crop = image[y0:y1, x0:x1]
-    crop = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    crop = grey(crop)
     scale = max(1.0, read_height / max(1, text_height))
     if scale > 1:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)

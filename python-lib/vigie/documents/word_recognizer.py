@@ -23,6 +23,7 @@ import numpy as np
 from vigie.core.ctc import Decoded, greedy_decode
 from vigie.core.results import Box
 from vigie.documents.ocr import OcrWord
+from vigie.documents.orientation import grey
 from vigie.runtime.plugin import resource_path
 
 MODEL_NAME = "word_recognizer.onnx"  # with its alphabet and figures in word_recognizer.json
@@ -48,21 +49,16 @@ def cut_box(box: Box, line_top: int, line_bottom: int, size: tuple[int, int]) ->
             min(page_height, bottom + vertical))
 
 
-def normalised_cut(grey: np.ndarray) -> np.ndarray:
+def normalised_cut(pixels: np.ndarray) -> np.ndarray:
     """A grey cut as the network reads it: INPUT_HEIGHT high, width a multiple of WIDTH_STEP, ink 1 and paper 0
     with the cut's own paper and darkest ink as the ends of the scale."""
-    height, width = grey.shape[:2]
+    height, width = pixels.shape[:2]
     scaled_width = int(np.clip(round(width * INPUT_HEIGHT / max(1, height)), WIDTH_STEP, MAX_WIDTH))
     scaled_width = -(-scaled_width // WIDTH_STEP) * WIDTH_STEP
-    cut = cv2.resize(grey, (scaled_width, INPUT_HEIGHT), interpolation=cv2.INTER_AREA
+    cut = cv2.resize(pixels, (scaled_width, INPUT_HEIGHT), interpolation=cv2.INTER_AREA
                      if height > INPUT_HEIGHT else cv2.INTER_CUBIC).astype(np.float32)
     paper, ink = np.percentile(cut, PAPER_PERCENTILE), np.percentile(cut, INK_PERCENTILE)
     return np.clip((paper - cut) / max(float(paper - ink), MIN_CONTRAST), 0.0, 1.0)
-
-
-def grey_of(image: np.ndarray) -> np.ndarray:
-    """The page in grey levels."""
-    return image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
 
 
 class WordRecognizer:
@@ -104,4 +100,4 @@ def line_cut(image: np.ndarray, box: Box, line: list[OcrWord]) -> np.ndarray:
     """The grey cut of `image` the recogniser reads for the words in `box` on a line of words."""
     top, bottom = int(np.median([w.box[1] for w in line])), int(np.median([w.box[3] for w in line]))
     x0, y0, x1, y1 = cut_box(box, top, bottom, (image.shape[1], image.shape[0]))
-    return grey_of(image[y0:y1, x0:x1])
+    return grey(image[y0:y1, x0:x1])
