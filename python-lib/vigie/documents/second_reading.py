@@ -37,13 +37,13 @@ NUMBER_REREAD_CONFIDENCE = {5: 0.9, 3: 0.85}  # least digits -> confidence, long
 REREAD_MAX_GAP = 3.0  # line heights between two doubtful words of one run
 MAX_REREAD_RUNS = 20  # lone characters compete for these since reader 7: at 10 they crowded out whole values
 REREAD_HEIGHT = 28
-RECOGNISER_CONFIDENCE = 0.95  # Vigie's recogniser's reading of a run replaces Tesseract's when it is this sure
 REREAD_MARGIN = 6
 REREAD_BORDER = 10
 # A lone character (a table cell's quantity) is also read larger and cut tighter: at 28 px with the usual margin,
 # Tesseract took a printed "1" for "L" or "a", which the larger, tighter cut read as "1".
 LONE_CHARACTER_HEIGHT = 40
 LONE_CHARACTER_MARGIN = 3
+RECOGNISER_CONFIDENCE = 0.95  # Vigie's recogniser's characters replace Tesseract's when it is this sure of each
 _readers = threading.local()
 
 

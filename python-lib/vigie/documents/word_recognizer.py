@@ -78,22 +78,23 @@ class WordRecognizer:
         return greedy_decode(self.log_probs(normalised_cut(grey_cut)), self.alphabet)
 
 
+def model_path() -> Path:
+    """Where the shipped model lies."""
+    return resource_path("models", MODEL_NAME)
+
+
 @lru_cache(maxsize=1)
 def model_digest() -> str:
     """A digest of the shipped model ("" when none): part of the OCR cache key, as another model reads otherwise."""
-    path = resource_path("models", MODEL_NAME)
+    path = model_path()
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
 
 
-def word_recognizer(model: Optional[Path] = None) -> Optional[WordRecognizer]:
-    """The recogniser of this thread (one per model file), None when the model is not shipped."""
-    path = model or resource_path("models", MODEL_NAME)
-    nets = getattr(_nets, "nets", None)
-    if nets is None:
-        nets = _nets.nets = {}
-    if path not in nets:
-        nets[path] = WordRecognizer(path) if path.exists() else None
-    return nets[path]
+def word_recognizer() -> Optional[WordRecognizer]:
+    """The shipped recogniser, one per thread (OpenCV nets are not shared across threads); None when not shipped."""
+    if not hasattr(_nets, "recognizer"):
+        _nets.recognizer = WordRecognizer(model_path()) if model_path().exists() else None
+    return _nets.recognizer
 
 
 def line_cut(image: np.ndarray, box: Box, line: list[OcrWord]) -> np.ndarray:

@@ -25,6 +25,8 @@ from typing import Iterator, Optional
 import cv2
 import numpy as np
 
+from vigie.core.ctc import greedy_decode
+from vigie.core.results import union
 from vigie.documents.word_recognizer import INPUT_HEIGHT, MODEL_NAME, WIDTH_STEP, cut_box, normalised_cut
 from vigie.runtime.plugin import resource_path
 from vigie.synth.corpus import CorpusOptions, iter_pages
@@ -89,8 +91,7 @@ def page_samples(grey: np.ndarray, words: list[dict], page: str, rng: np.random.
                 valued = any(c.isdigit() or c.isupper() for c in text)
                 if rng.random() >= (KEEP_VALUES if valued else KEEP_OTHERS):
                     continue
-                box = (min(w["box"][0] for w in run), min(w["box"][1] for w in run),
-                       max(w["box"][2] for w in run), max(w["box"][3] for w in run))
+                box = union([tuple(w["box"]) for w in run])
                 jitter = np.round(rng.uniform(-BOX_JITTER, BOX_JITTER, 4) * height).astype(int)
                 x0, y0, x1, y1 = cut_box(box, line_top, line_bottom, size)
                 x0, y0 = max(0, x0 + jitter[0]), max(0, y0 + jitter[1])
@@ -164,8 +165,6 @@ def _tensors(batch: list[Sample], alphabet: dict[str, int]):
 def word_accuracy(network, samples: list[Sample], alphabet: str) -> float:
     """Share of samples read exactly (greedy decoding)."""
     import torch
-
-    from vigie.core.ctc import greedy_decode
 
     network.eval()
     right = 0
